@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/** Where and as whom the AWS clients connect. */
+export interface AwsConfig {
+  region: string;
+  /**
+   * An endpoint for every AWS service: LocalStack (`http://localhost:4566`) or
+   * the embedded emulators. Unset on AWS itself.
+   */
+  endpoint?: string;
+  /** Per-service endpoints, taking precedence over `endpoint`. */
+  sqsEndpoint?: string;
+  dynamoEndpoint?: string;
+}
+
+/** Names of the resources one deployment uses. */
+export interface ResourceConfig {
+  /** The jobs table. */
+  tableName: string;
+  /** Queues are named `<prefix>-<channel>.fifo` and `<prefix>-<channel>-dlq.fifo`. */
+  queuePrefix: string;
+}
+
+const envSchema = z.object({
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  AWS_ENDPOINT_URL: z.url().optional(),
+  AWS_ENDPOINT_URL_SQS: z.url().optional(),
+  AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
+  SLUICE_TABLE_NAME: z
+    .string()
+    .regex(/^[a-zA-Z0-9_.-]{3,255}$/)
+    .default('sluice-jobs'),
+  SLUICE_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]{1,40}$/)
+    .default('sluice'),
+});
+
+/**
+ * Reads the AWS and resource settings from the environment, the same way on
+ * AWS, on LocalStack and on the embedded emulators: `AWS_ENDPOINT_URL` (and the
+ * SDK's per-service `AWS_ENDPOINT_URL_SQS` / `AWS_ENDPOINT_URL_DYNAMODB`) is the
+ * switch.
+ *
+ * @example
+ * ```ts
+ * const { aws, resources } = readAwsEnvironment(process.env);
+ * ```
+ */
+export function readAwsEnvironment(env: NodeJS.ProcessEnv): {
+  aws: AwsConfig;
+  resources: ResourceConfig;
+} {
+  const parsed = envSchema.parse(env);
+  return {
+    aws: {
+      region: parsed.AWS_REGION,
+      endpoint: parsed.AWS_ENDPOINT_URL,
+      sqsEndpoint: parsed.AWS_ENDPOINT_URL_SQS,
+      dynamoEndpoint: parsed.AWS_ENDPOINT_URL_DYNAMODB,
+    },
+    resources: { tableName: parsed.SLUICE_TABLE_NAME, queuePrefix: parsed.SLUICE_QUEUE_PREFIX },
+  };
+}

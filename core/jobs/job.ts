@@ -1,0 +1,59 @@
+/** Every state a job can be in. */
+export const JOB_STATES = [
+  'QUEUED',
+  'RUNNING',
+  'SUCCEEDED',
+  'FAILED',
+  'DEAD_LETTERED',
+  'CANCELLED',
+] as const;
+
+/** Where a job is in its life (see DESIGN.md, "Job state machine"). */
+export type JobState = (typeof JOB_STATES)[number];
+
+/** An error recorded on a job. `code` is a google.rpc.Code value. */
+export interface JobError {
+  code: number;
+  message: string;
+  field?: string;
+}
+
+/** What a running processor last reported about itself. */
+export interface JobProgress {
+  /** From 0 to 1. */
+  fraction: number;
+  message: string;
+}
+
+/** Who owns a job and which one it is: the record's key. */
+export interface JobKey {
+  tenant: string;
+  jobId: string;
+}
+
+/** The stored record of one job. Times are epoch milliseconds. */
+export interface JobRecord extends JobKey {
+  channel: string;
+  type: string;
+  state: JobState;
+  /** Grows by one with every write; every write is conditional on it. */
+  version: number;
+  /** How many times a processor started on this job. */
+  attempts: number;
+  groupKey: string;
+  idempotencyKey: string;
+  attributes: Record<string, string>;
+  contentType: string;
+  /** The queue's sequence number for the job's message, when known. */
+  sequenceNumber: string;
+  /** A random token of the submit that created the message (tells duplicates apart). */
+  submitToken: string;
+  result?: Uint8Array;
+  resultContentType?: string;
+  error?: JobError;
+  progress?: JobProgress;
+  createdAt: number;
+  updatedAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+}

@@ -1,0 +1,11 @@
+// The embedded DynamoDB emulator (dynalite, in memory) as its own process, bound to 127.0.0.1.
+// Usage: node dynamo-emulator.mjs [port]. Prints one JSON line {"port": N} when ready.
+import dynalite from 'dynalite';
+
+const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {
+  process.stdout.write(`${JSON.stringify({ sluice: 'ready', port: server.address().port })}\n`);
+});
+const stop = () => server.close(() => process.exit(0));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

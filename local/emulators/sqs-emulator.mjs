@@ -1,0 +1,12 @@
+// The embedded SQS emulator (fauxqs) as its own process, bound to 127.0.0.1.
+// Usage: node sqs-emulator.mjs [port]. Prints one JSON line {"port": N} when ready.
+import { buildApp } from 'fauxqs';
+
+const app = buildApp({ logger: false });
+const address = await app.listen({ port: Number(process.argv[2] ?? 0), host: '127.0.0.1' });
+process.stdout.write(
+  `${JSON.stringify({ sluice: 'ready', port: Number(new URL(address).port) })}\n`,
+);
+const stop = () => void app.close().finally(() => process.exit(0));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

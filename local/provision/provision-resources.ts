@@ -1,0 +1,108 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceNotFoundException,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  deadLetterQueueName,
+  queueName,
+  visibilityTimeoutSeconds,
+  type Channel,
+} from '../../core/channels/channel-config.js';
+import type { ResourceConfig } from '../../core/config/aws-config.js';
+import { JOBS_TABLE_SCHEMA } from '../../core/jobs/table-schema.js';
+
+/** How long a DLQ keeps a message: SQS's maximum, 14 days. */
+const DLQ_RETENTION_SECONDS = 1_209_600;
+
+/** Overrides of queue settings for local runs (tests shorten the visibility timeout). */
+export interface ProvisionOverrides {
+  visibilityTimeoutSeconds?: number;
+}
+
+async function createFifoQueue(
+  sqs: SQSClient,
+  name: string,
+  attributes: Record<string, string>,
+): Promise<string> {
+  const { QueueUrl } = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: name,
+      Attributes: {
+        FifoQueue: 'true',
+        ContentBasedDeduplication: 'false',
+        // High-throughput FIFO, as deployed (LocalStack ignores these two).
+        DeduplicationScope: 'messageGroup',
+        FifoThroughputLimit: 'perMessageGroupId',
+        ...attributes,
+      },
+    }),
+  );
+  if (QueueUrl === undefined) throw new Error(`CreateQueue ${name} returned no URL`);
+  return QueueUrl;
+}
+
+async function ensureTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if (
+      !(error instanceof ResourceNotFoundException) &&
+      (error as Error).name !== 'ResourceNotFoundException'
+    )
+      throw error;
+  }
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: JOBS_TABLE_SCHEMA.partitionKey, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: JOBS_TABLE_SCHEMA.partitionKey, KeyType: 'HASH' }],
+    }),
+  );
+}
+
+/**
+ * Creates the jobs table and, per channel, the FIFO queue and its FIFO
+ * dead-letter queue, from the same channel config the CDK app uses. Safe to
+ * run again (CreateQueue and the table check are idempotent).
+ *
+ * @example
+ * ```ts
+ * await provisionResources({ sqs, dynamodb }, CHANNELS, { tableName: 'sluice-jobs', queuePrefix: 'sluice' });
+ * ```
+ */
+export async function provisionResources(
+  clients: { sqs: SQSClient; dynamodb: DynamoDBClient },
+  channels: readonly Channel[],
+  resources: ResourceConfig,
+  overrides: ProvisionOverrides = {},
+): Promise<void> {
+  await ensureTable(clients.dynamodb, resources.tableName);
+  await Promise.all(
+    channels.map(async (channel) => {
+      const dlqUrl = await createFifoQueue(
+        clients.sqs,
+        deadLetterQueueName(resources.queuePrefix, channel),
+        {
+          MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS),
+        },
+      );
+      const { Attributes } = await clients.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }),
+      );
+      await createFifoQueue(clients.sqs, queueName(resources.queuePrefix, channel), {
+        VisibilityTimeout: String(
+          overrides.visibilityTimeoutSeconds ?? visibilityTimeoutSeconds(channel),
+        ),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: Attributes?.QueueArn,
+          maxReceiveCount: channel.maxReceiveCount,
+        }),
+      });
+    }),
+  );
+}
