@@ -31,6 +31,19 @@ export interface JobKey {
   jobId: string;
 }
 
+/**
+ * One state change of a job. Records keep their transitions so a watcher that
+ * polls can replay every one it did not see (a job may pass RUNNING between
+ * two polls).
+ */
+export interface JobTransition {
+  state: JobState;
+  /** The record's version right after this transition. */
+  version: number;
+  /** Epoch milliseconds. */
+  at: number;
+}
+
 /** The stored record of one job. Times are epoch milliseconds. */
 export interface JobRecord extends JobKey {
   channel: string;
@@ -52,6 +65,8 @@ export interface JobRecord extends JobKey {
   resultContentType?: string;
   error?: JobError;
   progress?: JobProgress;
+  /** Every state change so far, oldest first (progress writes are not transitions). */
+  transitions: JobTransition[];
   createdAt: number;
   updatedAt: number;
   startedAt?: number;

@@ -30,6 +30,7 @@ afterAll(async () => {
 
 let counter = 0;
 function queued(overrides: Partial<JobRecord> = {}): JobRecord {
+  const transitions: JobRecord['transitions'] = [{ state: 'QUEUED', version: 1, at: 1 }];
   counter += 1;
   return {
     tenant: 'default',
@@ -47,6 +48,7 @@ function queued(overrides: Partial<JobRecord> = {}): JobRecord {
     submitToken: 't',
     createdAt: 1,
     updatedAt: 1,
+    transitions,
     ...overrides,
   };
 }
@@ -67,6 +69,20 @@ describe('JobsTable', () => {
     const done = await table.markSucceeded(record, 2, Buffer.from('ok'), 'text/plain');
     expect(done?.state).toBe('SUCCEEDED');
     expect(Buffer.from(done!.result!).toString()).toBe('ok');
+    expect(done?.transitions.map((t) => [t.state, t.version])).toEqual([
+      ['QUEUED', 1],
+      ['RUNNING', 2],
+      ['SUCCEEDED', 3],
+    ]);
+  });
+
+  it('bumps the version on progress without recording a transition', async () => {
+    const record = queued();
+    await table.create(record);
+    await table.markRunning(record, 1);
+    const progressed = await table.reportProgress(record, 2, { fraction: 0.5, message: 'half' });
+    expect(progressed).toMatchObject({ version: 3, progress: { fraction: 0.5 } });
+    expect(progressed?.transitions).toHaveLength(2);
   });
 
   it('refuses a write with a stale version', async () => {

@@ -6,7 +6,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { JobError, JobKey, JobProgress, JobRecord, JobState } from './job.js';
+import type { JobError, JobKey, JobProgress, JobRecord, JobState, JobTransition } from './job.js';
 import { statesLeadingTo } from './state-machine.js';
 import { DEFAULT_RETENTION_DAYS, JOBS_TABLE_SCHEMA, jobPartitionKey } from './table-schema.js';
 
@@ -14,6 +14,8 @@ import { DEFAULT_RETENTION_DAYS, JOBS_TABLE_SCHEMA, jobPartitionKey } from './ta
 export const BATCH_GET_MAX_KEYS = 100;
 /** Rounds of retrying a BatchGetItem's UnprocessedKeys before giving up. */
 const MAX_UNPROCESSED_ROUNDS = 8;
+/** Rounds of read-then-write before a transition gives up to concurrent writers. */
+const MAX_CONFLICT_ROUNDS = 16;
 /** Base delay between those rounds. */
 const UNPROCESSED_BACKOFF_MS = 20;
 const MS_PER_DAY = 86_400_000;
@@ -37,8 +39,8 @@ type RecordChanges = Partial<
 
 interface Transition {
   to: JobState;
-  /** The version the writer last saw; omitted for writes that apply in any version. */
-  expectedVersion?: number;
+  /** The version the writer last saw. */
+  expectedVersion: number;
   set?: RecordChanges;
   remove?: (keyof RecordChanges)[];
   incrementAttempts?: boolean;
@@ -215,17 +217,39 @@ export class JobsTable {
    * Any non-terminal state → DEAD_LETTERED, keeping the last error (or the
    * one given when the job has none). Applies whatever the version.
    */
-  async markDeadLettered(key: JobKey, fallbackError: JobError): Promise<JobRecord | undefined> {
-    const current = await this.get(key);
-    return this.#transition(key, {
-      to: 'DEAD_LETTERED',
-      set: { error: current?.error ?? fallbackError, finishedAt: this.#now() },
-    });
+  markDeadLettered(key: JobKey, fallbackError: JobError): Promise<JobRecord | undefined> {
+    return this.#readAndTransition(key, 'DEAD_LETTERED', (current) => ({
+      error: current.error ?? fallbackError,
+      finishedAt: this.#now(),
+    }));
   }
 
-  /** QUEUED → CANCELLED. */
+  /** QUEUED → CANCELLED. `undefined` when the job is absent or not QUEUED. */
   cancel(key: JobKey): Promise<JobRecord | undefined> {
-    return this.#transition(key, { to: 'CANCELLED', set: { finishedAt: this.#now() } });
+    return this.#readAndTransition(key, 'CANCELLED', () => ({ finishedAt: this.#now() }));
+  }
+
+  /**
+   * A transition that applies whatever the version: read, check the state,
+   * write conditionally on that version, and start over if another writer
+   * came first. `undefined` when the job is absent or may not move to `to`.
+   */
+  async #readAndTransition(
+    key: JobKey,
+    to: JobState,
+    changes: (current: JobRecord) => RecordChanges,
+  ): Promise<JobRecord | undefined> {
+    for (let round = 0; round < MAX_CONFLICT_ROUNDS; round++) {
+      const current = await this.get(key);
+      if (current === undefined || !statesLeadingTo(to).includes(current.state)) return undefined;
+      const updated = await this.#transition(key, {
+        to,
+        expectedVersion: current.version,
+        set: changes(current),
+      });
+      if (updated !== undefined) return updated;
+    }
+    throw new Error(`job ${key.jobId}: too many concurrent writers`);
   }
 
   /** Records progress of a RUNNING job (a write like any other: it bumps the version). */
@@ -243,29 +267,32 @@ export class JobsTable {
       '#version': 'version',
       '#updatedAt': 'updatedAt',
     };
-    const values: Record<string, unknown> = {
-      ':to': transition.to,
-      ':one': 1,
-      ':now': this.#now(),
-    };
+    const now = this.#now();
+    const values: Record<string, unknown> = { ':to': transition.to, ':one': 1, ':now': now };
     const sets = ['#state = :to', '#version = #version + :one', '#updatedAt = :now'];
+    const isProgress = transition.to === 'RUNNING' && transition.set?.progress !== undefined;
     const removes: string[] = [];
-    const from =
-      transition.to === 'RUNNING' && transition.set?.progress !== undefined
-        ? ['RUNNING' as const]
-        : statesLeadingTo(transition.to);
+    const from = isProgress ? ['RUNNING' as const] : statesLeadingTo(transition.to);
     const fromPlaceholders = from.map((state, i) => {
       values[`:from${i}`] = state;
       return `:from${i}`;
     });
-    const conditions = [`#state IN (${fromPlaceholders.join(', ')})`];
-    if (transition.expectedVersion !== undefined) {
-      values[':expected'] = transition.expectedVersion;
-      conditions.push('#version = :expected');
-    }
+    values[':expected'] = transition.expectedVersion;
+    const conditions = [`#state IN (${fromPlaceholders.join(', ')})`, '#version = :expected'];
     if (transition.incrementAttempts === true) {
       names['#attempts'] = 'attempts';
       sets.push('#attempts = #attempts + :one');
+    }
+    if (!isProgress) {
+      // The condition pins the version, so the new one is known before the write.
+      const entry: JobTransition = {
+        state: transition.to,
+        version: transition.expectedVersion + 1,
+        at: now,
+      };
+      names['#transitions'] = 'transitions';
+      values[':transition'] = [entry];
+      sets.push('#transitions = list_append(#transitions, :transition)');
     }
     for (const [field, value] of Object.entries(transition.set ?? {})) {
       if (value === undefined) continue;
