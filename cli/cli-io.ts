@@ -1,0 +1,13 @@
+/** A stream the CLI writes to; `isTTY` decides whether progress bars are drawn. */
+export type CliOutput = NodeJS.WritableStream & { isTTY?: boolean };
+
+/**
+ * Where the CLI reads and writes: the process's streams in `main.ts`.
+ * Results go to `stdout`, progress and diagnostics to `stderr`, so
+ * `$(sluice submit …)` captures just the job id.
+ */
+export interface CliIo {
+  stdout: CliOutput;
+  stderr: CliOutput;
+  stdin: NodeJS.ReadableStream;
+}

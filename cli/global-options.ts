@@ -1,0 +1,50 @@
+import { Option, type Command } from 'commander';
+import { DEFAULT_ENDPOINT, SluiceClient, type SluiceClientOptions } from '../client/index.js';
+
+/** The options every command accepts (before or after the command name). */
+export interface GlobalOptions {
+  endpoint: string;
+  apiKey?: string;
+  tls?: boolean;
+  json?: boolean;
+}
+
+/**
+ * Declares `--endpoint` (env `SLUICE_ENDPOINT`), `--api-key` (env
+ * `SLUICE_API_KEY`), `--tls` and `--json` on the root command.
+ *
+ * @example
+ * ```ts
+ * addGlobalOptions(new Command('sluice'));
+ * ```
+ */
+export function addGlobalOptions(program: Command): Command {
+  return program
+    .addOption(
+      new Option('--endpoint <host:port>', 'the Sluice front to call')
+        .env('SLUICE_ENDPOINT')
+        .default(DEFAULT_ENDPOINT),
+    )
+    .addOption(
+      new Option('--api-key <key>', 'sent as "authorization: Bearer <key>"').env('SLUICE_API_KEY'),
+    )
+    .option('--tls', 'connect with TLS (system root certificates)')
+    .option('--json', 'print machine-readable JSON instead of text');
+}
+
+/**
+ * Creates the client a command calls, from the global options.
+ *
+ * @example
+ * ```ts
+ * const client = clientFor(command.optsWithGlobals<GlobalOptions>());
+ * ```
+ */
+export function clientFor(options: GlobalOptions, extra: SluiceClientOptions = {}): SluiceClient {
+  return new SluiceClient({
+    endpoint: options.endpoint,
+    apiKey: options.apiKey,
+    tls: options.tls === true,
+    ...extra,
+  });
+}

@@ -1,0 +1,142 @@
+import { status as Status } from '@grpc/grpc-js';
+import {
+  JobState as ProtoJobState,
+  type Job as ProtoJob,
+} from '../proto/gen/ts/sluice/v1/job_service.js';
+import { JobResult } from './job-result.js';
+import { SluiceClientError, statusName, type StatusName } from './sluice-client-error.js';
+
+/** Where a job is in its life (see DESIGN.md, "Job state machine"). */
+export type JobState =
+  'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'DEAD_LETTERED' | 'CANCELLED';
+
+/** The states a job never leaves. */
+export const TERMINAL_JOB_STATES: ReadonlySet<JobState> = new Set([
+  'SUCCEEDED',
+  'FAILED',
+  'DEAD_LETTERED',
+  'CANCELLED',
+]);
+
+const STATE_FROM_PROTO: ReadonlyMap<ProtoJobState, JobState> = new Map([
+  [ProtoJobState.JOB_STATE_QUEUED, 'QUEUED'],
+  [ProtoJobState.JOB_STATE_RUNNING, 'RUNNING'],
+  [ProtoJobState.JOB_STATE_SUCCEEDED, 'SUCCEEDED'],
+  [ProtoJobState.JOB_STATE_FAILED, 'FAILED'],
+  [ProtoJobState.JOB_STATE_DEAD_LETTERED, 'DEAD_LETTERED'],
+  [ProtoJobState.JOB_STATE_CANCELLED, 'CANCELLED'],
+]);
+
+/** An error recorded on a job (why it failed, or its last transient failure). */
+export interface JobError {
+  /** A google.rpc.Code value. */
+  code: number;
+  /** The code's name, for example `'INVALID_ARGUMENT'`. */
+  codeName: StatusName;
+  message: string;
+  /** The field at fault, when one is named. */
+  field?: string;
+}
+
+/** What a running processor last reported about itself. */
+export interface JobProgress {
+  /** From 0 to 1. */
+  fraction: number;
+  message: string;
+}
+
+/** A snapshot of one job, as `get`, `cancel` and `watch` return it. */
+export interface Job {
+  jobId: string;
+  channel: string;
+  type: string;
+  state: JobState;
+  /** How many times a processor started on this job. */
+  attempts: number;
+  /** The group key given at submit, if any. */
+  groupKey?: string;
+  /** The idempotency key given at submit, if any. */
+  idempotencyKey?: string;
+  attributes: Record<string, string>;
+  /** The processor's output, once SUCCEEDED. */
+  result?: JobResult;
+  /** The last error: set when FAILED or DEAD_LETTERED, and after a transient failure. */
+  error?: JobError;
+  progress?: JobProgress;
+  createdAt?: Date;
+  updatedAt?: Date;
+  /** When the latest attempt started. */
+  startedAt?: Date;
+  /** When the job reached a terminal state. */
+  finishedAt?: Date;
+  /** Grows by one with every change of the record: orders snapshots of one job. */
+  version: number;
+}
+
+/**
+ * Whether a job in this state can never change again.
+ *
+ * @example
+ * ```ts
+ * if (isTerminalState(job.state)) console.log('done:', job.state);
+ * ```
+ */
+export function isTerminalState(state: JobState): boolean {
+  return TERMINAL_JOB_STATES.has(state);
+}
+
+/**
+ * Converts the wire `Job` into the client's `Job`: enum to name, empty strings
+ * to `undefined`, bytes to a `JobResult`. A job without a state breaks the
+ * API's contract and is reported as `INTERNAL`.
+ *
+ * @example
+ * ```ts
+ * const job = jobFromProto(response.job);
+ * ```
+ */
+export function jobFromProto(job: ProtoJob | undefined): Job {
+  if (job === undefined) {
+    throw new SluiceClientError({ code: Status.INTERNAL, details: 'the server sent no job' });
+  }
+  const state = STATE_FROM_PROTO.get(job.state);
+  if (state === undefined) {
+    throw new SluiceClientError({
+      code: Status.INTERNAL,
+      details: `the server sent job ${job.jobId} without a known state (${job.state})`,
+    });
+  }
+  return {
+    jobId: job.jobId,
+    channel: job.channel,
+    type: job.type,
+    state,
+    attempts: job.attempts,
+    groupKey: nonEmpty(job.groupKey),
+    idempotencyKey: nonEmpty(job.idempotencyKey),
+    attributes: { ...job.attributes },
+    result:
+      state === 'SUCCEEDED' || job.result.length > 0
+        ? new JobResult(new Uint8Array(job.result), job.resultContentType)
+        : undefined,
+    error:
+      job.error === undefined
+        ? undefined
+        : {
+            code: job.error.code,
+            codeName: statusName(job.error.code),
+            message: job.error.message,
+            field: nonEmpty(job.error.field),
+          },
+    progress: job.progress === undefined ? undefined : { ...job.progress },
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
+    version: job.version,
+  };
+}
+
+function nonEmpty(value: string): string | undefined {
+  return value === '' ? undefined : value;
+}

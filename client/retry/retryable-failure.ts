@@ -1,0 +1,16 @@
+import { ConnectTimeoutError, type SluiceClientError } from '../sluice-client-error.js';
+
+/**
+ * Whether a failure is about the connection rather than the request: the
+ * front was unreachable, went away or is shutting down (`UNAVAILABLE`), or no
+ * connection came up in time. Only such failures are ever retried — and unary
+ * submits only when they carry an idempotency key.
+ *
+ * @example
+ * ```ts
+ * if (isRetryableFailure(error) && idempotent) await delay(backoff.next());
+ * ```
+ */
+export function isRetryableFailure(error: SluiceClientError): boolean {
+  return error.codeName === 'UNAVAILABLE' || error instanceof ConnectTimeoutError;
+}
