@@ -1,7 +1,14 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_ENDPOINT, SluiceClient, type SluiceClientOptions } from '../client/index.js';
 
-/** The options every command accepts (before or after the command name). */
+/**
+ * The options every command accepts (before or after the command name).
+ *
+ * @example
+ * ```ts
+ * const { endpoint, json } = command.optsWithGlobals<GlobalOptions>();
+ * ```
+ */
 export interface GlobalOptions {
   endpoint: string;
   apiKey?: string;

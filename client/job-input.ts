@@ -4,13 +4,34 @@ import type { SubmitJobRequest } from '../proto/gen/ts/sluice/v1/job_service.js'
 import { encodePayload, type PayloadInput } from './payload.js';
 import { SluiceClientError } from './sluice-client-error.js';
 
-/** The channel jobs go to when neither the job nor the client names one. */
+/**
+ * The channel jobs go to when neither the job nor the client names one.
+ *
+ * @example
+ * ```ts
+ * await client.submit({ type: 'echo' }); // goes to DEFAULT_CHANNEL unless the client says otherwise
+ * ```
+ */
 export const DEFAULT_CHANNEL = 'default';
 
-/** Ask the client to generate the idempotency key (a random UUID). */
+/**
+ * Ask the client to generate the idempotency key (a random UUID).
+ *
+ * @example
+ * ```ts
+ * await client.submit(job, { idempotencyKey: AUTO_IDEMPOTENCY_KEY });
+ * ```
+ */
 export const AUTO_IDEMPOTENCY_KEY = 'auto';
 
-/** A job to submit, as callers write it. */
+/**
+ * A job to submit, as callers write it.
+ *
+ * @example
+ * ```ts
+ * const job: JobInput = { type: 'sleep', payload: json({ ms: 200 }), groupKey: 'tenant-7', attributes: { origin: 'docs' } };
+ * ```
+ */
 export interface JobInput {
   /** The channel (queue); default: the client's `defaultChannel` (`default`). */
   channel?: string;
@@ -28,7 +49,14 @@ export interface JobInput {
   attributes?: Record<string, string>;
 }
 
-/** A job encoded for the wire, with the key it carries and who chose it. */
+/**
+ * A job encoded for the wire, with the key it carries and who chose it.
+ *
+ * @example
+ * ```ts
+ * const { request, idempotencyKey }: PreparedJob = prepareJob(job, { defaultChannel: 'default', generate: true });
+ * ```
+ */
 export interface PreparedJob {
   request: SubmitJobRequest;
   /** Empty when the job has no key (then resubmitting it could create a second job). */

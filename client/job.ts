@@ -6,11 +6,25 @@ import {
 import { JobResult } from './job-result.js';
 import { SluiceClientError, statusName, type StatusName } from './sluice-client-error.js';
 
-/** Where a job is in its life (see DESIGN.md, "Job state machine"). */
+/**
+ * Where a job is in its life (see DESIGN.md, "Job state machine").
+ *
+ * @example
+ * ```ts
+ * if (job.state === 'DEAD_LETTERED') alert(job.error?.message);
+ * ```
+ */
 export type JobState =
   'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'DEAD_LETTERED' | 'CANCELLED';
 
-/** The states a job never leaves. */
+/**
+ * The states a job never leaves.
+ *
+ * @example
+ * ```ts
+ * const finished = jobs.filter((job) => TERMINAL_JOB_STATES.has(job.state));
+ * ```
+ */
 export const TERMINAL_JOB_STATES: ReadonlySet<JobState> = new Set([
   'SUCCEEDED',
   'FAILED',
@@ -27,7 +41,14 @@ const STATE_FROM_PROTO: ReadonlyMap<ProtoJobState, JobState> = new Map([
   [ProtoJobState.JOB_STATE_CANCELLED, 'CANCELLED'],
 ]);
 
-/** An error recorded on a job (why it failed, or its last transient failure). */
+/**
+ * An error recorded on a job (why it failed, or its last transient failure).
+ *
+ * @example
+ * ```ts
+ * if (job.error) console.error(`${job.error.codeName}: ${job.error.message}`);
+ * ```
+ */
 export interface JobError {
   /** A google.rpc.Code value. */
   code: number;
@@ -38,14 +59,29 @@ export interface JobError {
   field?: string;
 }
 
-/** What a running processor last reported about itself. */
+/**
+ * What a running processor last reported about itself.
+ *
+ * @example
+ * ```ts
+ * if (job.progress) console.log(`${Math.round(job.progress.fraction * 100)}% ${job.progress.message}`);
+ * ```
+ */
 export interface JobProgress {
   /** From 0 to 1. */
   fraction: number;
   message: string;
 }
 
-/** A snapshot of one job, as `get`, `cancel` and `watch` return it. */
+/**
+ * A snapshot of one job, as `get`, `cancel` and `watch` return it.
+ *
+ * @example
+ * ```ts
+ * const job: Job = await client.get(jobId);
+ * console.log(job.state, job.attempts, job.result?.json());
+ * ```
+ */
 export interface Job {
   jobId: string;
   channel: string;

@@ -1,24 +1,65 @@
-/** Any value `JSON.stringify` turns into JSON and `JSON.parse` gives back. */
+/**
+ * Any value `JSON.stringify` turns into JSON and `JSON.parse` gives back.
+ *
+ * @example
+ * ```ts
+ * const input: JsonValue = { ms: 500, tags: ['a', 'b'] };
+ * ```
+ */
 export type JsonValue =
   string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /**
  * A job's input as callers write it: raw bytes, text (UTF-8), or a JSON value
  * wrapped as `{ json }` — the wrapper keeps a JSON string apart from text.
+ *
+ * @example
+ * ```ts
+ * await client.submit({ type: 'sha256', payload: 'hello' }); // text
+ * await client.submit({ type: 'echo', payload: { json: { a: 1 } } }); // JSON
+ * ```
  */
 export type PayloadInput = Uint8Array | string | { json: JsonValue };
 
-/** A payload ready for the wire: its bytes and their media type. */
+/**
+ * A payload ready for the wire: its bytes and their media type.
+ *
+ * @example
+ * ```ts
+ * const { bytes, contentType }: EncodedPayload = encodePayload(json({ a: 1 }));
+ * ```
+ */
 export interface EncodedPayload {
   bytes: Uint8Array;
   contentType: string;
 }
 
-/** The media type of `{ json }` payloads. */
+/**
+ * The media type of `{ json }` payloads.
+ *
+ * @example
+ * ```ts
+ * if (job.result?.contentType === JSON_CONTENT_TYPE) console.log(job.result.json());
+ * ```
+ */
 export const JSON_CONTENT_TYPE = 'application/json';
-/** The media type of text payloads. */
+/**
+ * The media type of text payloads.
+ *
+ * @example
+ * ```ts
+ * encodePayload('hi').contentType === TEXT_CONTENT_TYPE; // true
+ * ```
+ */
 export const TEXT_CONTENT_TYPE = 'text/plain; charset=utf-8';
-/** The media type of byte payloads. */
+/**
+ * The media type of byte payloads.
+ *
+ * @example
+ * ```ts
+ * encodePayload(new Uint8Array([1])).contentType === BYTES_CONTENT_TYPE; // true
+ * ```
+ */
 export const BYTES_CONTENT_TYPE = 'application/octet-stream';
 
 /**

@@ -1,6 +1,13 @@
 import { Metadata, status as Status, type ServiceError, type StatusObject } from '@grpc/grpc-js';
 
-/** The trailing-metadata key in which the front names the request field at fault. */
+/**
+ * The trailing-metadata key in which the front names the request field at fault.
+ *
+ * @example
+ * ```ts
+ * const field = status.metadata.get(FIELD_METADATA_KEY)[0];
+ * ```
+ */
 export const FIELD_METADATA_KEY = 'sluice-field';
 
 /** The google.rpc.Code names, indexed by their numeric value. */
@@ -24,7 +31,14 @@ const STATUS_NAMES = [
   'UNAUTHENTICATED',
 ] as const;
 
-/** A google.rpc.Code name such as `'NOT_FOUND'` — what callers usually branch on. */
+/**
+ * A google.rpc.Code name such as `'NOT_FOUND'` — what callers usually branch on.
+ *
+ * @example
+ * ```ts
+ * const retryable: StatusName[] = ['UNAVAILABLE'];
+ * ```
+ */
 export type StatusName = (typeof STATUS_NAMES)[number];
 
 /**
@@ -40,7 +54,14 @@ export function statusName(code: number): StatusName {
   return STATUS_NAMES[code] ?? 'UNKNOWN';
 }
 
-/** What a `SluiceClientError` is built from. */
+/**
+ * What a `SluiceClientError` is built from.
+ *
+ * @example
+ * ```ts
+ * throw new SluiceClientError({ code: 3, details: 'bad input', field: 'job.payload' } satisfies SluiceClientErrorInit);
+ * ```
+ */
 export interface SluiceClientErrorInit {
   /** The google.rpc.Code value. */
   code: number;

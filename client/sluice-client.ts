@@ -28,7 +28,14 @@ import {
 } from './streams/bulk-submission.js';
 import { watchJobs } from './streams/job-watch.js';
 
-/** Options of one `submit`. */
+/**
+ * Options of one `submit`.
+ *
+ * @example
+ * ```ts
+ * await client.submit(job, { idempotencyKey: 'order-1234', deadlineMs: 5_000 } satisfies SubmitOptions);
+ * ```
+ */
 export interface SubmitOptions {
   /**
    * The idempotency key (overrides `job.idempotencyKey`), or `'auto'` to
@@ -41,7 +48,14 @@ export interface SubmitOptions {
   signal?: AbortSignal;
 }
 
-/** A durable job: what `submit` answers. */
+/**
+ * A durable job: what `submit` answers.
+ *
+ * @example
+ * ```ts
+ * const { jobId, duplicate }: SubmitResult = await client.submit(job, { idempotencyKey: 'order-1234' });
+ * ```
+ */
 export interface SubmitResult {
   jobId: string;
   /**
@@ -55,14 +69,28 @@ export interface SubmitResult {
   idempotencyKey: string;
 }
 
-/** Options of `get` and `cancel`. */
+/**
+ * Options of `get` and `cancel`.
+ *
+ * @example
+ * ```ts
+ * await client.get(jobId, { signal: AbortSignal.timeout(2_000) } satisfies CallOptions);
+ * ```
+ */
 export interface CallOptions {
   /** The budget of this call, retries included (default: the client's `defaultDeadlineMs`). */
   deadlineMs?: number;
   signal?: AbortSignal;
 }
 
-/** Options of `watch` and `waitFor`. */
+/**
+ * Options of `watch` and `waitFor`.
+ *
+ * @example
+ * ```ts
+ * for await (const job of client.watch(ids, { signal: controller.signal } satisfies WatchOptions)) render(job);
+ * ```
+ */
 export interface WatchOptions {
   /** Stops the watch: the iteration rejects with the signal's reason. */
   signal?: AbortSignal;

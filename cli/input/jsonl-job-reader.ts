@@ -16,14 +16,28 @@ const jobLineSchema = z.strictObject({
   attributes: z.record(z.string(), z.string()).optional(),
 });
 
-/** A line that could not be turned into a job: it is reported, never sent. */
+/**
+ * A line that could not be turned into a job: it is reported, never sent.
+ *
+ * @example
+ * ```ts
+ * readJsonlJobs(source, (line: InvalidLine) => summary.addInvalidLine(line));
+ * ```
+ */
 export interface InvalidLine {
   ref: string;
   line: number;
   reason: string;
 }
 
-/** Where a jobs file comes from and how its jobs are completed. */
+/**
+ * Where a jobs file comes from and how its jobs are completed.
+ *
+ * @example
+ * ```ts
+ * const source: JsonlJobSource = { path: '-', stdin: process.stdin, defaultChannel: 'default' };
+ * ```
+ */
 export interface JsonlJobSource {
   /** A file path, or `-` for standard input. */
   path: string;

@@ -2,7 +2,14 @@ import { readFile } from 'node:fs/promises';
 import type { JsonValue, PayloadInput } from '../../client/index.js';
 import { UsageError } from '../usage-error.js';
 
-/** What `submit` accepts as the job's input. */
+/**
+ * What `submit` accepts as the job's input.
+ *
+ * @example
+ * ```ts
+ * await payloadFromOptions({ payloadFile: 'input.bin' } satisfies PayloadOptions);
+ * ```
+ */
 export interface PayloadOptions {
   /** JSON text, sent as `application/json`. */
   payload?: string;

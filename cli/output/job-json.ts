@@ -1,6 +1,13 @@
 import type { Job, JobError, JsonValue } from '../../client/index.js';
 
-/** A job as the CLI prints it with `--json`: plain JSON, times as ISO strings. */
+/**
+ * A job as the CLI prints it with `--json`: plain JSON, times as ISO strings.
+ *
+ * @example
+ * ```ts
+ * const view: JobJson = jobToJson(job); // { jobId, state, result, … }
+ * ```
+ */
 export interface JobJson {
   jobId: string;
   channel: string;

@@ -5,7 +5,14 @@ import type { CliOutput } from '../cli-io.js';
 const REDRAW_INTERVAL_MS = 100;
 const BAR_SIZE = 30;
 
-/** The values shown next to the bar. */
+/**
+ * The values shown next to the bar.
+ *
+ * @example
+ * ```ts
+ * bar.update({ done: 120, note: 'rejected 0' } satisfies ProgressValues);
+ * ```
+ */
 export interface ProgressValues {
   /** Items done so far. */
   done: number;
@@ -13,7 +20,14 @@ export interface ProgressValues {
   note: string;
 }
 
-/** A progress bar on a terminal, or nothing at all elsewhere. */
+/**
+ * A progress bar on a terminal, or nothing at all elsewhere.
+ *
+ * @example
+ * ```ts
+ * const bar: ProgressBar = startProgressBar(io.stderr, { label: 'waiting', total, enabled: true });
+ * ```
+ */
 export interface ProgressBar {
   update(values: ProgressValues): void;
   stop(): void;

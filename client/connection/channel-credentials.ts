@@ -1,6 +1,13 @@
 import { credentials, type ChannelCredentials } from '@grpc/grpc-js';
 
-/** TLS settings for a front behind a TLS listener (the NLB with a certificate). */
+/**
+ * TLS settings for a front behind a TLS listener (the NLB with a certificate).
+ *
+ * @example
+ * ```ts
+ * new SluiceClient({ endpoint: 'jobs.example.com:443', tls: { rootCerts: readFileSync('ca.pem') } });
+ * ```
+ */
 export interface TlsOptions {
   /** PEM root certificates to trust; default: the system's roots. */
   rootCerts?: Buffer;

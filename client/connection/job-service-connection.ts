@@ -11,7 +11,14 @@ import { ConnectTimeoutError, SluiceClientError } from '../sluice-client-error.j
 /** Where the API key goes: the standard bearer-token header. */
 const AUTHORIZATION_METADATA_KEY = 'authorization';
 
-/** What a `JobServiceConnection` needs. */
+/**
+ * What a `JobServiceConnection` needs.
+ *
+ * @example
+ * ```ts
+ * new JobServiceConnection({ endpoint: '127.0.0.1:50051', credentials: credentials.createInsecure(), channelOptions: {} });
+ * ```
+ */
 export interface JobServiceConnectionOptions {
   endpoint: string;
   credentials: ChannelCredentials;

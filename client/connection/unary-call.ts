@@ -6,7 +6,14 @@ import { isRetryableFailure } from '../retry/retryable-failure.js';
 import { SluiceClientError } from '../sluice-client-error.js';
 import type { JobServiceConnection } from './job-service-connection.js';
 
-/** How one unary call is run. */
+/**
+ * How one unary call is run.
+ *
+ * @example
+ * ```ts
+ * const policy: UnaryCallPolicy = { deadlineMs: 30_000, connectTimeoutMs: 5_000, retry: DEFAULT_RETRY_OPTIONS, retryable: true };
+ * ```
+ */
 export interface UnaryCallPolicy {
   /** The budget of the whole call, retries included. */
   deadlineMs: number;
@@ -18,14 +25,29 @@ export interface UnaryCallPolicy {
   signal?: AbortSignal;
 }
 
-/** Starts one attempt of a generated-client unary method. */
+/**
+ * Starts one attempt of a generated-client unary method.
+ *
+ * @example
+ * ```ts
+ * const invoke: UnaryInvoker<GetJobResponse> = (metadata, options, callback) =>
+ *   connection.grpc.getJob({ jobId }, metadata, options, callback);
+ * ```
+ */
 export type UnaryInvoker<Response> = (
   metadata: Metadata,
   options: Partial<CallOptions>,
   callback: (error: ServiceError | null, response: Response) => void,
 ) => ClientUnaryCall;
 
-/** A unary call's response and how many attempts it took. */
+/**
+ * A unary call's response and how many attempts it took.
+ *
+ * @example
+ * ```ts
+ * const { response, attempts }: UnaryOutcome<GetJobResponse> = await callUnary(connection, policy, invoke);
+ * ```
+ */
 export interface UnaryOutcome<Response> {
   response: Response;
   attempts: number;

@@ -1,4 +1,11 @@
-/** How the client retries calls and reconnects streams. */
+/**
+ * How the client retries calls and reconnects streams.
+ *
+ * @example
+ * ```ts
+ * new SluiceClient({ retry: { maxAttempts: 10, maxBackoffMs: 2_000 } satisfies Partial<RetryOptions> });
+ * ```
+ */
 export interface RetryOptions {
   /**
    * Attempts of one unary call, or consecutive failed (re)connections of a
@@ -13,7 +20,14 @@ export interface RetryOptions {
   multiplier: number;
 }
 
-/** Defaults in the spirit of gRPC's connection backoff, tuned for a front that restarts in seconds. */
+/**
+ * Defaults in the spirit of gRPC's connection backoff, tuned for a front that restarts in seconds.
+ *
+ * @example
+ * ```ts
+ * const backoff = new Backoff(DEFAULT_RETRY_OPTIONS);
+ * ```
+ */
 export const DEFAULT_RETRY_OPTIONS: Readonly<RetryOptions> = Object.freeze({
   maxAttempts: 6,
   initialBackoffMs: 100,

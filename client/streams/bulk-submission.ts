@@ -12,17 +12,38 @@ import { isRetryableFailure } from '../retry/retryable-failure.js';
 import { SluiceClientError } from '../sluice-client-error.js';
 import { WakeSignal } from './wake-signal.js';
 
-/** Un-acknowledged items (sent or not yet consumed) a bulk submit holds by default. */
+/**
+ * Un-acknowledged items (sent or not yet consumed) a bulk submit holds by default.
+ *
+ * @example
+ * ```ts
+ * client.submitMany(items, { maxInFlight: DEFAULT_MAX_IN_FLIGHT / 10 }); // a smaller window
+ * ```
+ */
 export const DEFAULT_MAX_IN_FLIGHT = 1_000;
 
-/** One item of a bulk submit. */
+/**
+ * One item of a bulk submit.
+ *
+ * @example
+ * ```ts
+ * const item: BulkSubmitItem = { ref: 'row-17', job: { type: 'echo', payload: json({ row: 17 }) } };
+ * ```
+ */
 export interface BulkSubmitItem {
   /** Identifies the item in its result; generated (a UUID) when absent. Unique among items in flight. */
   ref?: string;
   job: JobInput;
 }
 
-/** An accepted item: the job is durable. */
+/**
+ * An accepted item: the job is durable.
+ *
+ * @example
+ * ```ts
+ * if (result.error === undefined) saveJobId(result.ref, (result satisfies BulkSubmitAccepted).jobId);
+ * ```
+ */
 export interface BulkSubmitAccepted {
   ref: string;
   jobId: string;
@@ -38,7 +59,14 @@ export interface BulkSubmitAccepted {
   error?: undefined;
 }
 
-/** A rejected item: nothing was enqueued for it (or, for `UNAVAILABLE`, its outcome is unknown). */
+/**
+ * A rejected item: nothing was enqueued for it (or, for `UNAVAILABLE`, its outcome is unknown).
+ *
+ * @example
+ * ```ts
+ * if (result.error) console.error(result.ref, (result satisfies BulkSubmitRejected).error.message);
+ * ```
+ */
 export interface BulkSubmitRejected {
   ref: string;
   error: SluiceClientError;
@@ -46,10 +74,27 @@ export interface BulkSubmitRejected {
   duplicate?: undefined;
 }
 
-/** The answer for one item: `error` is set exactly when it was rejected. */
+/**
+ * The answer for one item: `error` is set exactly when it was rejected.
+ *
+ * @example
+ * ```ts
+ * for await (const result of client.submitMany(items)) {
+ *   if (result.error) console.error(result.ref, result.error.field, result.error.details);
+ *   else console.log(result.ref, result.jobId);
+ * }
+ * ```
+ */
 export type BulkSubmitResult = BulkSubmitAccepted | BulkSubmitRejected;
 
-/** Tunables of one bulk submit. */
+/**
+ * Tunables of one bulk submit.
+ *
+ * @example
+ * ```ts
+ * client.submitMany(items, { maxInFlight: 200, signal: AbortSignal.timeout(60_000) } satisfies SubmitManyOptions);
+ * ```
+ */
 export interface SubmitManyOptions {
   /** Items sent and not yet answered, plus answers not yet consumed (default 1000). */
   maxInFlight?: number;
@@ -63,7 +108,14 @@ export interface SubmitManyOptions {
   signal?: AbortSignal;
 }
 
-/** What a bulk submission needs from its client. */
+/**
+ * What a bulk submission needs from its client.
+ *
+ * @example
+ * ```ts
+ * new BulkSubmission({ connection, defaultChannel: 'default', retry: DEFAULT_RETRY_OPTIONS, connectTimeoutMs: 5_000 }, items);
+ * ```
+ */
 export interface BulkSubmissionContext {
   connection: JobServiceConnection;
   defaultChannel: string;

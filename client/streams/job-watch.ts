@@ -8,7 +8,14 @@ import { isRetryableFailure } from '../retry/retryable-failure.js';
 import { SluiceClientError } from '../sluice-client-error.js';
 import { StreamReader } from './stream-reader.js';
 
-/** What a watch needs. */
+/**
+ * What a watch needs.
+ *
+ * @example
+ * ```ts
+ * watchJobs({ connection, jobIds: [id], retry: DEFAULT_RETRY_OPTIONS, connectTimeoutMs: 5_000 } satisfies JobWatchOptions);
+ * ```
+ */
 export interface JobWatchOptions {
   connection: JobServiceConnection;
   jobIds: readonly string[];

@@ -1,4 +1,4 @@
-import { Metadata, status as Status, type StatusObject } from '@grpc/grpc-js';
+import type { StatusObject } from '@grpc/grpc-js';
 import type { Readable } from 'node:stream';
 import { WakeSignal } from './wake-signal.js';
 
@@ -7,7 +7,15 @@ const HIGH_WATER_MESSAGES = 256;
 /** Messages left in the buffer when the reader resumes a paused stream. */
 const LOW_WATER_MESSAGES = 64;
 
-/** What `StreamReader.take()` yields: the next message, or the call's final status. */
+/**
+ * What `StreamReader.take()` yields: the next message, or the call's final status.
+ *
+ * @example
+ * ```ts
+ * const event: StreamEvent<WatchJobsResponse> = await reader.take();
+ * if ('status' in event) return event.status;
+ * ```
+ */
 export type StreamEvent<Message> = { message: Message } | { status: StatusObject };
 
 /** A grpc-js readable call: a Readable that also reports its status. */
@@ -33,7 +41,8 @@ export class StreamReader<Message> {
   readonly #buffer: Message[] = [];
   readonly #wake = new WakeSignal();
   #finalStatus: StatusObject | undefined;
-  #okStatus: StatusObject | undefined;
+  #status: StatusObject | undefined;
+  #ended = false;
 
   constructor(call: ReadableCall) {
     this.#call = call;
@@ -45,18 +54,21 @@ export class StreamReader<Message> {
     // The status event carries every failure; this listener only keeps the
     // 'error' event from being unhandled.
     call.on('error', () => undefined);
-    call.on('end', () =>
-      this.#finish(this.#okStatus ?? { code: Status.OK, details: '', metadata: new Metadata() }),
-    );
+    // grpc-js ends the readable side before it reports the status, whatever
+    // the code; the reader is finished once it has both: every message read
+    // ('end', or 'close' if the stream was destroyed) and the status.
     call.on('status', (status: StatusObject) => {
-      if (status.code === Status.OK) {
-        // 'end' follows once every message was read.
-        this.#okStatus = status;
-        return;
-      }
-      // Let messages still queued in the stream reach the buffer first.
-      call.resume();
-      setImmediate(() => this.#finish(status));
+      this.#status = status;
+      call.resume(); // a paused stream would never reach 'end'
+      this.#finishIfDone();
+    });
+    call.on('end', () => {
+      this.#ended = true;
+      this.#finishIfDone();
+    });
+    call.on('close', () => {
+      this.#ended = true;
+      this.#finishIfDone();
     });
   }
 
@@ -78,8 +90,9 @@ export class StreamReader<Message> {
     this.#call.cancel();
   }
 
-  #finish(status: StatusObject): void {
-    this.#finalStatus ??= status;
+  #finishIfDone(): void {
+    if (this.#status === undefined || !this.#ended) return;
+    this.#finalStatus ??= this.#status;
     this.#wake.notify();
   }
 }
