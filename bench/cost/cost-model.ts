@@ -1,0 +1,190 @@
+import type { AwsCallCounts } from '../aws/aws-call-counts.js';
+import { PRICE_LIST } from './price-list.js';
+
+const PER_MILLION = 1_000_000;
+const MS_PER_SECOND = 1000;
+const MB_PER_GB = 1024;
+const SECONDS_PER_HOUR = 3600;
+/** The front's task shape priced for Fargate: 2 GB of memory per vCPU. */
+const FARGATE_GB_PER_VCPU = 2;
+
+/** One priced line: what is counted per job, and what a million jobs cost. */
+export interface CostLine {
+  service: 'SQS' | 'DynamoDB' | 'Lambda' | 'Fargate';
+  item: string;
+  /** API calls per job (or invocations, or vCPU-seconds). */
+  callsPerJob: number;
+  /** Billed units per job: SQS requests, DynamoDB request units, GB-seconds, vCPU-seconds. */
+  unitsPerJob: number;
+  unit: string;
+  /** USD per million jobs. */
+  usdPerMillionJobs: number;
+}
+
+/** What one design costs per million jobs, itemised. */
+export interface CostEstimate {
+  name: string;
+  /** Jobs the counted calls served. */
+  jobs: number;
+  lines: CostLine[];
+  usdPerMillionJobs: number;
+}
+
+/** Everything the cost model needs from a measured window. */
+export interface CostInput {
+  name: string;
+  jobs: number;
+  calls: AwsCallCounts;
+  /** The consumer function's configured memory. */
+  lambdaMemoryMb: number;
+  /** CPU seconds the front spent in the window (priced as Fargate), if sampled. */
+  frontCpuSeconds?: number;
+}
+
+/**
+ * Prices counted calls with the public list prices (price-list.ts): each SQS
+ * call by its 64 KiB chunks, each DynamoDB call by the request units the
+ * emulator reported, Lambda by invocations and GB-seconds at the function's
+ * memory, and the front's measured CPU time as Fargate vCPU time (at 100 %
+ * utilisation — the floor of what the task costs).
+ *
+ * @example
+ * ```ts
+ * const estimate = priceCalls({ name: 'sluice', jobs: 10_000, calls, lambdaMemoryMb: 512 });
+ * estimate.usdPerMillionJobs; // e.g. 2.1
+ * ```
+ */
+export function priceCalls(input: CostInput): CostEstimate {
+  const perJob = (n: number): number => (input.jobs > 0 ? n / input.jobs : 0);
+  const lines: CostLine[] = [];
+  for (const op of Object.values(input.calls.operations)) {
+    if (op.service === 'sqs') {
+      const units = perJob(op.billableRequests);
+      lines.push({
+        service: 'SQS',
+        item: op.operation,
+        callsPerJob: perJob(op.calls),
+        unitsPerJob: units,
+        unit: 'requests (64 KiB chunks)',
+        usdPerMillionJobs: units * PRICE_LIST.sqsFifoPerMillionRequests,
+      });
+    } else if (op.service === 'dynamodb' && op.readUnits + op.writeUnits > 0) {
+      const isWrite = op.writeUnits > 0;
+      const units = perJob(isWrite ? op.writeUnits : op.readUnits);
+      lines.push({
+        service: 'DynamoDB',
+        item: op.operation,
+        callsPerJob: perJob(op.calls),
+        unitsPerJob: units,
+        unit: isWrite ? 'write request units' : 'read request units',
+        usdPerMillionJobs:
+          units *
+          (isWrite
+            ? PRICE_LIST.dynamoDbPerMillionWriteUnits
+            : PRICE_LIST.dynamoDbPerMillionReadUnits),
+      });
+    }
+  }
+  const lambda = input.calls.lambda;
+  const invocations = perJob(lambda.invocations);
+  lines.push({
+    service: 'Lambda',
+    item: 'requests',
+    callsPerJob: invocations,
+    unitsPerJob: invocations,
+    unit: 'invocations',
+    usdPerMillionJobs: invocations * PRICE_LIST.lambdaPerMillionRequests,
+  });
+  // Duration of the invocations whose batch completed, scaled to all of them.
+  const durationScale =
+    lambda.completedInvocations > 0 ? lambda.invocations / lambda.completedInvocations : 0;
+  const gbSeconds = perJob(
+    (lambda.billedDurationMs / MS_PER_SECOND) * (input.lambdaMemoryMb / MB_PER_GB) * durationScale,
+  );
+  lines.push({
+    service: 'Lambda',
+    item: `duration (Arm, ${input.lambdaMemoryMb} MB)`,
+    callsPerJob: invocations,
+    unitsPerJob: gbSeconds,
+    unit: 'GB-seconds',
+    usdPerMillionJobs: gbSeconds * PER_MILLION * PRICE_LIST.lambdaArmPerGbSecond,
+  });
+  if (input.frontCpuSeconds !== undefined) {
+    const vcpuSeconds = perJob(input.frontCpuSeconds);
+    const usdPerVcpuSecond =
+      (PRICE_LIST.fargateArmPerVcpuHour + FARGATE_GB_PER_VCPU * PRICE_LIST.fargateArmPerGbHour) /
+      SECONDS_PER_HOUR;
+    lines.push({
+      service: 'Fargate',
+      item: `front CPU time (ARM, 1 vCPU : ${FARGATE_GB_PER_VCPU} GB, at 100 % use)`,
+      callsPerJob: 0,
+      unitsPerJob: vcpuSeconds,
+      unit: 'vCPU-seconds',
+      usdPerMillionJobs: vcpuSeconds * PER_MILLION * usdPerVcpuSecond,
+    });
+  }
+  return {
+    name: input.name,
+    jobs: input.jobs,
+    lines,
+    usdPerMillionJobs: lines.reduce((sum, line) => sum + line.usdPerMillionJobs, 0),
+  };
+}
+
+/** The operations of the submit path, where the naive producer differs from the front. */
+const SUBMIT_PATH_OPERATIONS = new Set([
+  'sqs:SendMessage',
+  'sqs:SendMessageBatch',
+  'dynamodb:PutItem',
+]);
+
+function scaleCounts(counts: AwsCallCounts, factor: number): AwsCallCounts {
+  const operations: AwsCallCounts['operations'] = {};
+  for (const [key, op] of Object.entries(counts.operations)) {
+    operations[key] = {
+      ...op,
+      calls: op.calls * factor,
+      errors: op.errors * factor,
+      entries: op.entries * factor,
+      billableRequests: op.billableRequests * factor,
+      readUnits: op.readUnits * factor,
+      writeUnits: op.writeUnits * factor,
+      requestBytes: op.requestBytes * factor,
+      responseBytes: op.responseBytes * factor,
+    };
+  }
+  return { operations, lambda: { ...counts.lambda } };
+}
+
+/**
+ * The naive design's whole-job cost: the naive producer's measured submit
+ * path (one SendMessage and one PutItem per job) in place of the front's,
+ * with everything after the queue — consumers, watchers, the front's CPU —
+ * as measured for Sluice (the naive design changes only the producer).
+ *
+ * @example
+ * ```ts
+ * const naive = withSubmitPathOf(sluiceEndToEnd, naiveUnary);
+ * priceCalls(naive).usdPerMillionJobs;
+ * ```
+ */
+export function withSubmitPathOf(whole: CostInput, submitPath: CostInput): CostInput {
+  const scaled = scaleCounts(
+    submitPath.calls,
+    submitPath.jobs > 0 ? whole.jobs / submitPath.jobs : 0,
+  );
+  const operations: AwsCallCounts['operations'] = {};
+  for (const [key, op] of Object.entries(whole.calls.operations)) {
+    if (!SUBMIT_PATH_OPERATIONS.has(key)) operations[key] = op;
+  }
+  for (const [key, op] of Object.entries(scaled.operations)) {
+    if (SUBMIT_PATH_OPERATIONS.has(key)) operations[key] = op;
+  }
+  // The front's CPU time stays the measured one: the naive design still needs a front that
+  // serves WatchJobs, and the submit path's CPU difference is shown by the unary scenario.
+  return {
+    ...whole,
+    name: `${submitPath.name} + ${whole.name} after the queue`,
+    calls: { operations, lambda: whole.calls.lambda },
+  };
+}

@@ -1,0 +1,133 @@
+/** Sizes and durations of every scenario; `quick` is CI's smoke run (< 3 minutes). */
+export interface BenchSettings {
+  mode: 'quick' | 'full';
+  ceiling: {
+    concurrency: number;
+    streamCounts: number[];
+    windowPerStream: number;
+    warmupMs: number;
+    durationMs: number;
+  };
+  unary: { concurrency: number; warmupMs: number; durationMs: number };
+  bulk: {
+    jobs: number;
+    warmupJobs: number;
+    streamCounts: number[];
+    windowPerStream: number;
+    ceilingBatchConcurrency: number;
+    ceilingPutConcurrency: number;
+    ceilingWarmupMs: number;
+    ceilingDurationMs: number;
+  };
+  endToEnd: {
+    jobsPerSecond: number;
+    warmupMs: number;
+    durationMs: number;
+    jobTimeoutMs: number;
+    saturationJobs: number;
+    saturationWarmupJobs: number;
+    streams: number;
+    windowPerStream: number;
+    idsPerWatch: number;
+    saturationTimeoutMs: number;
+  };
+  fanOut: {
+    jobs: number;
+    streams: number;
+    settleTimeoutMs: number;
+    durationMs: number;
+    cancels: number;
+    cancelConcurrency: number;
+  };
+  /** A load process that has not reported after this long is killed. */
+  loadTimeoutMs: number;
+}
+
+const SHARED = {
+  concurrency: 64,
+  streamCounts: [1, 4],
+  windowPerStream: 256,
+  jobsPerSecond: 10,
+  fanOutJobs: 10_000,
+  fanOutStreams: 100,
+  idsPerWatch: 100,
+} as const;
+
+const QUICK: BenchSettings = {
+  mode: 'quick',
+  ceiling: {
+    concurrency: SHARED.concurrency,
+    streamCounts: [...SHARED.streamCounts],
+    windowPerStream: SHARED.windowPerStream,
+    warmupMs: 1000,
+    durationMs: 3000,
+  },
+  unary: { concurrency: SHARED.concurrency, warmupMs: 1000, durationMs: 4000 },
+  bulk: {
+    jobs: 10_000,
+    warmupJobs: 500,
+    streamCounts: [...SHARED.streamCounts],
+    windowPerStream: SHARED.windowPerStream,
+    ceilingBatchConcurrency: 8,
+    ceilingPutConcurrency: 64,
+    ceilingWarmupMs: 500,
+    ceilingDurationMs: 2500,
+  },
+  endToEnd: {
+    jobsPerSecond: SHARED.jobsPerSecond,
+    warmupMs: 1000,
+    durationMs: 6000,
+    jobTimeoutMs: 20_000,
+    saturationJobs: 1500,
+    saturationWarmupJobs: 100,
+    streams: 4,
+    windowPerStream: SHARED.windowPerStream,
+    idsPerWatch: SHARED.idsPerWatch,
+    saturationTimeoutMs: 60_000,
+  },
+  fanOut: {
+    jobs: SHARED.fanOutJobs,
+    streams: SHARED.fanOutStreams,
+    settleTimeoutMs: 30_000,
+    durationMs: 6000,
+    cancels: 300,
+    cancelConcurrency: 8,
+  },
+  loadTimeoutMs: 120_000,
+};
+
+const FULL: BenchSettings = {
+  mode: 'full',
+  ceiling: { ...QUICK.ceiling, warmupMs: 2000, durationMs: 10_000 },
+  unary: { ...QUICK.unary, warmupMs: 2000, durationMs: 15_000 },
+  bulk: {
+    ...QUICK.bulk,
+    jobs: 100_000,
+    warmupJobs: 2000,
+    ceilingWarmupMs: 2000,
+    ceilingDurationMs: 8000,
+  },
+  endToEnd: {
+    ...QUICK.endToEnd,
+    warmupMs: 2000,
+    durationMs: 30_000,
+    saturationJobs: 10_000,
+    saturationWarmupJobs: 200,
+    saturationTimeoutMs: 600_000,
+  },
+  fanOut: { ...QUICK.fanOut, durationMs: 20_000, cancels: 1000, settleTimeoutMs: 60_000 },
+  loadTimeoutMs: 900_000,
+};
+
+/**
+ * The settings of a run: the issue's sizes in full mode, smaller ones in
+ * quick mode (bulk 10,000 jobs instead of 100,000, shorter windows).
+ *
+ * @example
+ * ```ts
+ * const settings = benchSettings(options.quick);
+ * ```
+ */
+export function benchSettings(quick: boolean): BenchSettings {
+  return structuredClone(quick ? QUICK : FULL);
+}

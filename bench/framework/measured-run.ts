@@ -1,0 +1,60 @@
+import type { AwsCallCounts } from '../aws/aws-call-counts.js';
+import { diffCounts } from '../aws/aws-call-counts.js';
+import type { LoadTask } from '../load/load-task.js';
+import { runLoadProcess } from './load-process.js';
+import { ProcessSampler, type ProcessUsage } from './process-sampler.js';
+
+/** What to observe while a load process measures. */
+export interface MeasuredRunOptions {
+  timeoutMs: number;
+  /** Snapshot AWS call counts at the measurement's marks. */
+  counts?: () => Promise<AwsCallCounts>;
+  /** Sample this process's RSS and CPU between the marks. */
+  pid?: number;
+}
+
+/** A load result with what was observed between its marks. */
+export interface MeasuredRun<R> {
+  result: R;
+  /** AWS calls made between `measure-start` and `measure-end`. */
+  calls?: AwsCallCounts;
+  usage?: ProcessUsage;
+}
+
+/**
+ * Runs a load task in its own process and, between the `measure-start` and
+ * `measure-end` marks it sends, counts AWS calls (via the counting proxy)
+ * and samples a server process's memory and CPU — so the counts cover the
+ * measured window only, not the warm-up.
+ *
+ * @example
+ * ```ts
+ * const { result, calls, usage } = await runMeasured<ThroughputResult>(task, { timeoutMs: 60_000, counts: aws.counts, pid: runtime.frontPid() });
+ * ```
+ */
+export async function runMeasured<R>(
+  task: LoadTask,
+  options: MeasuredRunOptions,
+): Promise<MeasuredRun<R>> {
+  let before: AwsCallCounts | undefined;
+  let calls: AwsCallCounts | undefined;
+  let sampler: ProcessSampler | undefined;
+  let usage: ProcessUsage | undefined;
+  const result = await runLoadProcess<R>(task, {
+    timeoutMs: options.timeoutMs,
+    onMark: async (name) => {
+      if (name === 'measure-start') {
+        if (options.pid !== undefined) sampler = ProcessSampler.start(options.pid);
+        before = await options.counts?.();
+      } else if (name === 'measure-end') {
+        usage = sampler?.stop();
+        const after = await options.counts?.();
+        if (before !== undefined && after !== undefined) calls = diffCounts(after, before);
+      }
+    },
+  });
+  const run: MeasuredRun<R> = { result };
+  if (calls !== undefined) run.calls = calls;
+  if (usage !== undefined) run.usage = usage;
+  return run;
+}

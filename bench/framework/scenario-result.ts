@@ -1,0 +1,143 @@
+/** How a target compares a measured number with its threshold. */
+export type Comparison = '<=' | '>=';
+
+/** A target from the issue, judged (never asserted) against one measurement. */
+export interface TargetCheck {
+  /** What the target says, in words ("front ≥ 0.5 × echo ceiling"). */
+  description: string;
+  /** Whether the target applies to the measurement's value or to its ratio. */
+  subject: 'value' | 'ratio';
+  comparison: Comparison;
+  threshold: number;
+  /** `null` when the measurement could not be made. */
+  met: boolean | null;
+}
+
+/** The number a measurement is compared with, measured in the same run. */
+export interface BaselineValue {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+/** One measured number, with its same-run baseline, the ratio and the target it answers. */
+export interface Measurement {
+  name: string;
+  value: number;
+  unit: string;
+  baseline?: BaselineValue;
+  /** `value ÷ baseline.value`. */
+  ratio?: number;
+  target?: TargetCheck;
+}
+
+/** What one scenario measured: the rows of the table and everything behind them. */
+export interface ScenarioResult {
+  id: string;
+  title: string;
+  status: 'ok' | 'error';
+  error?: string;
+  measurements: Measurement[];
+  /** Supporting figures: latency summaries, per-operation AWS call counts, process stats. */
+  details: Record<string, unknown>;
+  settings: Record<string, unknown>;
+  notes: string[];
+  durationMs: number;
+}
+
+/** A target before it is judged. */
+export interface TargetSpec {
+  description: string;
+  subject: 'value' | 'ratio';
+  comparison: Comparison;
+  threshold: number;
+}
+
+function judge(spec: TargetSpec, value: number | undefined): TargetCheck {
+  const met =
+    value === undefined || !Number.isFinite(value)
+      ? null
+      : spec.comparison === '<='
+        ? value <= spec.threshold
+        : value >= spec.threshold;
+  return { ...spec, met };
+}
+
+/**
+ * Collects a scenario's measurements as it runs, so a scenario that fails
+ * half-way still reports what it measured before the failure.
+ *
+ * @example
+ * ```ts
+ * const report = new ScenarioReport('unary-submit', 'Unary SubmitJob, 64 concurrent');
+ * report.measure('jobs/s', 1800, 'jobs/s', { baseline: { name: 'echo ceiling', value: 3300, unit: 'calls/s' } });
+ * const result = report.finish();
+ * ```
+ */
+export class ScenarioReport {
+  readonly #id: string;
+  readonly #title: string;
+  readonly #started = performance.now();
+  readonly #measurements: Measurement[] = [];
+  readonly #details: Record<string, unknown> = {};
+  readonly #notes: string[] = [];
+  #settings: Record<string, unknown> = {};
+
+  constructor(id: string, title: string) {
+    this.#id = id;
+    this.#title = title;
+  }
+
+  /** Records a measurement; the ratio is computed when a baseline is given. */
+  measure(
+    name: string,
+    value: number,
+    unit: string,
+    options: { baseline?: BaselineValue; target?: TargetSpec } = {},
+  ): Measurement {
+    const { baseline, target } = options;
+    const ratio =
+      baseline !== undefined && baseline.value !== 0 ? value / baseline.value : undefined;
+    const measurement: Measurement = { name, value, unit };
+    if (baseline !== undefined) measurement.baseline = baseline;
+    if (ratio !== undefined) measurement.ratio = ratio;
+    if (target !== undefined) {
+      measurement.target = judge(target, target.subject === 'ratio' ? ratio : value);
+    }
+    this.#measurements.push(measurement);
+    return measurement;
+  }
+
+  /** Stores a supporting figure under `key` in the JSON (not a table row). */
+  detail(key: string, value: unknown): void {
+    this.#details[key] = value;
+  }
+
+  /** Adds a sentence that explains a figure (printed under the table). */
+  note(text: string): void {
+    this.#notes.push(text);
+  }
+
+  /** The scenario's settings (sizes, concurrency, durations). */
+  settings(settings: Record<string, unknown>): void {
+    this.#settings = { ...this.#settings, ...settings };
+  }
+
+  /** The finished result; `error` marks a scenario that could not complete. */
+  finish(error?: unknown): ScenarioResult {
+    const result: ScenarioResult = {
+      id: this.#id,
+      title: this.#title,
+      status: error === undefined ? 'ok' : 'error',
+      measurements: this.#measurements,
+      details: this.#details,
+      settings: this.#settings,
+      notes: this.#notes,
+      durationMs: Math.round(performance.now() - this.#started),
+    };
+    if (error !== undefined) {
+      result.error = error instanceof Error ? error.message : JSON.stringify(error);
+    }
+    return result;
+  }
+}

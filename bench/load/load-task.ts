@@ -1,0 +1,159 @@
+/**
+ * The work a load-generating child process is asked to do, and what it
+ * reports back over IPC. Latencies travel as compressed HDR histograms.
+ */
+
+/** Closed-loop unary calls with a fixed number in flight. */
+export interface UnaryLoadTask {
+  kind: 'unary';
+  /** `echo`: the raw grpc-js echo service; `submit`: JobService/SubmitJob. */
+  target: 'echo' | 'submit';
+  address: string;
+  concurrency: number;
+  warmupMs: number;
+  durationMs: number;
+}
+
+/** Messages echoed over bidi streams, with a bounded window in flight per stream. */
+export interface BidiEchoLoadTask {
+  kind: 'bidi-echo';
+  address: string;
+  streams: number;
+  windowPerStream: number;
+  warmupMs: number;
+  durationMs: number;
+}
+
+/** A fixed number of jobs over SubmitJobs streams, after a warm-up batch. */
+export interface BulkSubmitLoadTask {
+  kind: 'bulk-submit';
+  address: string;
+  streams: number;
+  jobs: number;
+  warmupJobs: number;
+  /** Jobs written but not yet answered, per stream. */
+  windowPerStream: number;
+  /** How many accepted job ids to send back (for the watch fan-out). */
+  returnJobIds: number;
+}
+
+/** The emulators' own ceilings for the calls one job needs on the submit path. */
+export interface SubmitPathCeilingTask {
+  kind: 'submit-path-ceiling';
+  awsEndpoint: string;
+  queueUrl: string;
+  tableName: string;
+  /** SendMessageBatch calls in flight. */
+  batchConcurrency: number;
+  /** Conditional PutItem calls in flight. */
+  putConcurrency: number;
+  warmupMs: number;
+  durationMs: number;
+}
+
+/** Submit → SUCCEEDED on a WatchJobs stream, at a fixed arrival rate. */
+export interface LightEndToEndTask {
+  kind: 'end-to-end-light';
+  address: string;
+  jobsPerSecond: number;
+  warmupMs: number;
+  durationMs: number;
+  jobTimeoutMs: number;
+}
+
+/** As many echo jobs as the system takes, watched until they all succeed. */
+export interface SaturatedEndToEndTask {
+  kind: 'end-to-end-saturation';
+  address: string;
+  jobs: number;
+  warmupJobs: number;
+  streams: number;
+  windowPerStream: number;
+  idsPerWatch: number;
+  timeoutMs: number;
+}
+
+/** Many jobs watched on many streams of one front; some cancelled mid-window. */
+export interface WatchFanOutTask {
+  kind: 'watch-fanout';
+  address: string;
+  jobIds: string[];
+  streams: number;
+  settleTimeoutMs: number;
+  durationMs: number;
+  cancels: number;
+  cancelConcurrency: number;
+}
+
+/** Any task. */
+export type LoadTask =
+  | UnaryLoadTask
+  | BidiEchoLoadTask
+  | BulkSubmitLoadTask
+  | SubmitPathCeilingTask
+  | LightEndToEndTask
+  | SaturatedEndToEndTask
+  | WatchFanOutTask;
+
+/** Counts of calls that failed, by gRPC status or error name. */
+export type ErrorCounts = Record<string, number>;
+
+/** What a throughput run reports. */
+export interface ThroughputResult {
+  completed: number;
+  elapsedMs: number;
+  /** Compressed HDR histogram of per-call latency (ms), when latencies were recorded. */
+  histogram?: string;
+  errors: ErrorCounts;
+}
+
+/** The result of a bulk submit. */
+export interface BulkSubmitResult extends ThroughputResult {
+  accepted: number;
+  rejected: number;
+  jobIds: string[];
+}
+
+/** One of the submit path's calls, measured alone or together. */
+export interface SubmitPathCeilingResult {
+  /** Messages/s of 10-entry SendMessageBatch calls alone. */
+  sendBatch: ThroughputResult;
+  /** Conditional PutItem calls/s alone. */
+  conditionalPut: ThroughputResult;
+  /** Jobs/s doing exactly one job's calls: 1/10 of a batch send, then its put. */
+  combined: ThroughputResult;
+}
+
+/** The result of the end-to-end saturation run. */
+export interface SaturatedEndToEndResult {
+  submitted: number;
+  succeeded: number;
+  otherTerminal: number;
+  /** Completion times (ms since the first submit), sorted. */
+  completionOffsetsMs: number[];
+  submitElapsedMs: number;
+  histogram: string;
+  errors: ErrorCounts;
+}
+
+/** The result of the watch fan-out. */
+export interface WatchFanOutResult {
+  streamsOpened: number;
+  /** Snapshots received before the window (each job's first state). */
+  initialSnapshots: number;
+  settleMs: number;
+  /** Snapshots received during the window. */
+  windowEvents: number;
+  windowMs: number;
+  cancelled: number;
+  /** Streams the server ended because every job on them was terminal. */
+  streamsEndedByServer: number;
+  errors: ErrorCounts;
+}
+
+/** A message from a load process to the bench. */
+export type LoadMessage =
+  | { type: 'ready' }
+  | { type: 'mark'; name: string }
+  | { type: 'result'; result: unknown }
+  | { type: 'error'; message: string };

@@ -1,0 +1,116 @@
+import { status } from '@grpc/grpc-js';
+import type { JobServiceClient } from '../../proto/gen/ts/sluice/v1/job_service.js';
+import { countError, createJobServiceClient } from './grpc-clients.js';
+import type { ErrorCounts, WatchFanOutResult, WatchFanOutTask } from './load-task.js';
+import { openWatch, type OpenWatch } from './watch-streams.js';
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function cancelJob(client: JobServiceClient, jobId: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    client.cancelJob({ jobId }, (error) => (error === null ? resolve() : reject(error)));
+  });
+}
+
+/** Every `step`-th id, `count` of them: cancels spread over all streams. */
+function spreadIds(jobIds: string[], count: number): string[] {
+  if (count <= 0) return [];
+  const step = Math.max(1, Math.floor(jobIds.length / count));
+  const picked: string[] = [];
+  for (let i = 0; i < jobIds.length && picked.length < count; i += step) picked.push(jobIds[i]!);
+  return picked;
+}
+
+/**
+ * Watch fan-out: `jobIds` split over `streams` WatchJobs streams of one
+ * front. Once every job's first snapshot has arrived (the warm-up), a window
+ * of `durationMs` is measured (between marks, so the bench samples the
+ * front's DynamoDB reads, RSS and CPU), during which `cancels` of the jobs
+ * are cancelled, so the hub has changes to deliver. Streams are cancelled at
+ * the end of the window.
+ *
+ * @example
+ * ```ts
+ * const result = await runWatchFanOut({ kind: 'watch-fanout', address, jobIds, streams: 100, settleTimeoutMs: 30_000, durationMs: 10_000, cancels: 1000, cancelConcurrency: 16 }, mark);
+ * ```
+ */
+export async function runWatchFanOut(
+  task: WatchFanOutTask,
+  mark: (name: string) => void,
+): Promise<WatchFanOutResult> {
+  const client = createJobServiceClient(task.address);
+  const errors: ErrorCounts = {};
+  const seen = new Set<string>();
+  let inWindow = false;
+  let windowEvents = 0;
+  let settled: () => void = () => undefined;
+  const allSeen = new Promise<void>((resolve) => (settled = resolve));
+  const perStream = Math.ceil(task.jobIds.length / task.streams);
+  const watches: OpenWatch[] = [];
+  const started = performance.now();
+  for (let i = 0; i < task.streams; i++) {
+    const ids = task.jobIds.slice(i * perStream, (i + 1) * perStream);
+    if (ids.length === 0) continue;
+    watches.push(
+      openWatch(client, ids, (job) => {
+        if (inWindow) windowEvents += 1;
+        if (!seen.has(job.jobId)) {
+          seen.add(job.jobId);
+          if (seen.size === task.jobIds.length) settled();
+        }
+      }),
+    );
+  }
+  const settleTimer = setTimeout(settled, task.settleTimeoutMs);
+  await allSeen;
+  clearTimeout(settleTimer);
+  const settleMs = performance.now() - started;
+  const initialSnapshots = seen.size;
+
+  mark('measure-start');
+  inWindow = true;
+  const windowStarted = performance.now();
+  const toCancel = spreadIds(task.jobIds, task.cancels);
+  let cancelled = 0;
+  const cancelLane = async (): Promise<void> => {
+    while (toCancel.length > 0 && performance.now() - windowStarted < task.durationMs) {
+      const jobId = toCancel.pop()!;
+      try {
+        await cancelJob(client, jobId);
+        cancelled += 1;
+      } catch (error) {
+        countError(errors, error);
+      }
+    }
+  };
+  await Promise.all([
+    ...Array.from({ length: task.cancelConcurrency }, cancelLane),
+    delay(task.durationMs),
+  ]);
+  const windowMs = performance.now() - windowStarted;
+  inWindow = false;
+  mark('measure-end');
+
+  let streamsEndedByServer = 0;
+  for (const watch of watches) watch.call.cancel();
+  for (const end of await Promise.all(watches.map((watch) => watch.ended))) {
+    if (end.endedByServer) streamsEndedByServer += 1;
+    else if (
+      end.error !== undefined &&
+      (end.error as { code?: number }).code !== status.CANCELLED
+    ) {
+      countError(errors, end.error);
+    }
+  }
+  client.close();
+  return {
+    streamsOpened: watches.length,
+    initialSnapshots,
+    settleMs,
+    windowEvents,
+    windowMs,
+    cancelled,
+    streamsEndedByServer,
+    errors,
+  };
+}

@@ -1,0 +1,49 @@
+// The benchmark suite: `npm run bench` (full) or `npm run bench -- --quick` (CI's smoke run).
+// Prints a table and writes bench/results/latest.json. Targets are reported, never asserted.
+import { Command } from 'commander';
+import { benchSettings } from './framework/bench-settings.js';
+import { describeMachine } from './framework/machine-info.js';
+import { RESULTS_FORMAT_VERSION, writeResultsFile } from './framework/results-file.js';
+import { formatResultsTable } from './framework/results-table.js';
+import { runSuite, SCENARIO_IDS } from './scenarios/run-suite.js';
+import { benchPath } from './system/bench-process.js';
+
+const program = new Command()
+  .name('bench')
+  .description('Sluice benchmark suite: each figure next to a baseline measured in the same run')
+  .option('--quick', 'smaller sizes and shorter windows (CI smoke run, < 3 minutes)', false)
+  .option('--only <ids>', `comma-separated scenarios to run (${SCENARIO_IDS.join(', ')})`)
+  .option('--output <file>', 'where to write the JSON results', benchPath('results/latest.json'))
+  .parse();
+const options = program.opts<{ quick: boolean; only?: string; output: string }>();
+
+const settings = benchSettings(options.quick);
+const machine = describeMachine();
+const startedAt = new Date();
+process.stderr.write(
+  `sluice bench (${settings.mode}) on ${machine.cpuModel} ×${machine.cpuCores}, Node ${machine.node}, load ${machine.loadAverage.join(' ')}\n`,
+);
+const scenarios = await runSuite(settings, {
+  only: options.only?.split(',').map((id) => id.trim()),
+  log: (line) => process.stderr.write(`${line}\n`),
+});
+const finishedAt = new Date();
+await writeResultsFile(options.output, {
+  format: RESULTS_FORMAT_VERSION,
+  suite: 'sluice-bench',
+  mode: settings.mode,
+  startedAt: startedAt.toISOString(),
+  finishedAt: finishedAt.toISOString(),
+  durationMs: finishedAt.getTime() - startedAt.getTime(),
+  machine,
+  settings: { ...settings },
+  scenarios,
+});
+process.stdout.write(`\n${formatResultsTable(scenarios)}\nResults: ${options.output}\n`);
+const failed = scenarios.filter((s) => s.status === 'error');
+if (failed.length > 0) {
+  process.stderr.write(
+    `${failed.length} scenario(s) did not complete: ${failed.map((s) => s.id).join(', ')}\n`,
+  );
+  process.exitCode = 1;
+}
