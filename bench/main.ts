@@ -1,5 +1,6 @@
 // The benchmark suite: `npm run bench` (full) or `npm run bench -- --quick` (CI's smoke run).
 // Prints a table and writes bench/results/latest.json. Targets are reported, never asserted.
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { benchSettings } from './framework/bench-settings.js';
 import { describeMachine } from './framework/machine-info.js';
@@ -14,8 +15,9 @@ const program = new Command()
   .option('--quick', 'smaller sizes and shorter windows (CI smoke run, < 3 minutes)', false)
   .option('--only <ids>', `comma-separated scenarios to run (${SCENARIO_IDS.join(', ')})`)
   .option('--output <file>', 'where to write the JSON results', benchPath('results/latest.json'))
+  .option('--cpu-prof <dir>', "write the front's V8 CPU profiles (.cpuprofile) to this directory")
   .parse();
-const options = program.opts<{ quick: boolean; only?: string; output: string }>();
+const options = program.opts<{ quick: boolean; only?: string; output: string; cpuProf?: string }>();
 
 const settings = benchSettings(options.quick);
 const machine = describeMachine();
@@ -26,6 +28,10 @@ process.stderr.write(
 const scenarios = await runSuite(settings, {
   only: options.only?.split(',').map((id) => id.trim()),
   log: (line) => process.stderr.write(`${line}\n`),
+  frontEnv:
+    options.cpuProf === undefined
+      ? {}
+      : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(options.cpuProf)}` },
 });
 const finishedAt = new Date();
 await writeResultsFile(options.output, {

@@ -14,7 +14,7 @@ export interface CountedEmulators {
   readonly emulators: EmbeddedEmulators;
   readonly proxy: ManagedProcess;
   /** Cumulative call counts since the proxy started. */
-  counts(): Promise<AwsCallCounts>;
+  counts(this: void): Promise<AwsCallCounts>;
   /** Stops the proxy and both emulators (by pid). */
   stop(): Promise<void>;
 }

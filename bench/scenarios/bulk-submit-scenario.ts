@@ -1,0 +1,145 @@
+import { SQS_SEND_OPERATIONS, sumCalls } from '../aws/aws-call-counts.js';
+import { runMeasured } from '../framework/measured-run.js';
+import { ScenarioReport, type ScenarioResult } from '../framework/scenario-result.js';
+import { BENCH_CHANNEL } from '../load/bench-job.js';
+import type { BulkSubmitResult, SubmitPathCeilingResult } from '../load/load-task.js';
+import type { BenchSystem } from '../system/bench-system.js';
+import {
+  benchChannelMemoryMb,
+  callSummary,
+  cpuMsPerJob,
+  perJob,
+  requireCalls,
+  requireUsage,
+} from './scenario-support.js';
+import { latencyOf, perSecond, type SuiteState } from './suite-state.js';
+
+/** Target: bulk ingestion ≥ 0.8 × the direct ceiling of the submit path's calls. */
+const BULK_TO_DIRECT_TARGET = 0.8;
+/** Target: SQS send requests per accepted job under load. */
+const SENDS_PER_JOB_TARGET = 0.11;
+/** One 10-entry SendMessageBatch per ten jobs: the fewest sends a job can need. */
+const FULL_BATCH_SENDS_PER_JOB = 0.1;
+
+/**
+ * Scenario 3: bulk SubmitJobs over one stream and over four, next to the
+ * emulators' own ceilings for exactly the calls one job needs on the submit
+ * path (10-entry SendMessageBatch and the record's conditional PutItem),
+ * measured directly — without gRPC or the front — in the same run.
+ *
+ * @example
+ * ```ts
+ * results.push(await runBulkSubmitScenario(state, system));
+ * ```
+ */
+export async function runBulkSubmitScenario(
+  state: SuiteState,
+  system: () => Promise<BenchSystem>,
+): Promise<ScenarioResult> {
+  const settings = state.settings.bulk;
+  const report = new ScenarioReport(
+    'bulk-submit',
+    `3. Bulk SubmitJobs, ${settings.jobs.toLocaleString('en-US')} jobs`,
+  );
+  report.settings(settings);
+  try {
+    const { aws, runtime } = await system();
+    const queue = runtime.queues.get(BENCH_CHANNEL);
+    if (queue === undefined) throw new Error(`no queue for channel ${BENCH_CHANNEL}`);
+    const ceiling = await runMeasured<SubmitPathCeilingResult>(
+      {
+        kind: 'submit-path-ceiling',
+        awsEndpoint: aws.endpoint,
+        queueUrl: queue.queueUrl,
+        tableName: runtime.resources.tableName,
+        batchConcurrency: settings.ceilingBatchConcurrency,
+        putConcurrency: settings.ceilingPutConcurrency,
+        warmupMs: settings.ceilingWarmupMs,
+        durationMs: settings.ceilingDurationMs,
+      },
+      { timeoutMs: state.settings.loadTimeoutMs },
+    );
+    const direct = {
+      combinedJobsPerSecond: perSecond(ceiling.result.combined),
+      sendBatchMessagesPerSecond: perSecond(ceiling.result.sendBatch),
+      conditionalPutsPerSecond: perSecond(ceiling.result.conditionalPut),
+    };
+    state.directSubmitPath = direct;
+    report.measure('direct SendMessageBatch (10)', direct.sendBatchMessagesPerSecond, 'msgs/s');
+    report.measure('direct conditional PutItem', direct.conditionalPutsPerSecond, 'calls/s');
+    report.measure('direct: both, per job', direct.combinedJobsPerSecond, 'jobs/s');
+    report.detail('direct', {
+      sendBatch: { ...ceiling.result.sendBatch, histogram: undefined },
+      conditionalPut: { ...ceiling.result.conditionalPut, histogram: undefined },
+      combined: { ...ceiling.result.combined, histogram: undefined },
+    });
+
+    const lastStreams = settings.streamCounts[settings.streamCounts.length - 1];
+    for (const streams of settings.streamCounts) {
+      const label = `${streams} stream${streams === 1 ? '' : 's'}`;
+      const run = await runMeasured<BulkSubmitResult>(
+        {
+          kind: 'bulk-submit',
+          address: runtime.endpoint,
+          streams,
+          jobs: settings.jobs,
+          warmupJobs: settings.warmupJobs,
+          windowPerStream: settings.windowPerStream,
+          returnJobIds: streams === lastStreams ? state.settings.fanOut.jobs : 0,
+        },
+        { timeoutMs: state.settings.loadTimeoutMs, counts: aws.counts, pid: runtime.frontPid() },
+      );
+      const calls = requireCalls(run, label);
+      const usage = requireUsage(run, label);
+      const accepted = run.result.accepted;
+      const rate = perSecond(run.result);
+      report.measure(`${label}: jobs/s`, rate, 'jobs/s', {
+        baseline: { name: 'direct ceiling', value: direct.combinedJobsPerSecond, unit: 'jobs/s' },
+        target: {
+          description: `bulk ≥ ${BULK_TO_DIRECT_TARGET} × direct ceiling of the submit path`,
+          subject: 'ratio',
+          comparison: '>=',
+          threshold: BULK_TO_DIRECT_TARGET,
+        },
+      });
+      report.measure(
+        `${label}: SQS sends/job`,
+        perJob(sumCalls(calls, SQS_SEND_OPERATIONS), accepted),
+        'req/job',
+        {
+          baseline: { name: 'full batches', value: FULL_BATCH_SENDS_PER_JOB, unit: 'req/job' },
+          target: {
+            description: `≤ ${SENDS_PER_JOB_TARGET} SQS send requests per accepted job`,
+            subject: 'value',
+            comparison: '<=',
+            threshold: SENDS_PER_JOB_TARGET,
+          },
+        },
+      );
+      const bidi = state.echo?.bidiMessagesPerSecond[streams];
+      report.detail(`streams${streams}`, {
+        accepted,
+        rejected: run.result.rejected,
+        jobsPerSecond: rate,
+        elapsedMs: run.result.elapsedMs,
+        ackLatency: latencyOf(run.result.histogram),
+        errors: run.result.errors,
+        front: usage,
+        frontCpuMsPerJob: cpuMsPerJob(usage, accepted),
+        ratioToBidiEchoCeiling: bidi === undefined ? null : rate / bidi,
+        calls: callSummary(calls, accepted),
+      });
+      state.cost.frontBulk[streams] = {
+        name: `front, SubmitJobs over ${label}`,
+        jobs: accepted,
+        calls,
+        lambdaMemoryMb: benchChannelMemoryMb(),
+        frontCpuSeconds: usage.cpuSeconds,
+      };
+      if (run.result.jobIds.length > 0) state.fanOutJobIds = run.result.jobIds;
+    }
+    return report.finish();
+  } catch (error) {
+    return report.finish(error);
+  }
+}

@@ -1,0 +1,97 @@
+import {
+  priceCalls,
+  withSubmitPathOf,
+  type CostEstimate,
+  type CostLine,
+} from '../cost/cost-model.js';
+import { PRICE_LIST } from '../cost/price-list.js';
+import { ScenarioReport, type ScenarioResult } from '../framework/scenario-result.js';
+import type { SuiteState } from './suite-state.js';
+
+/** Target: USD per million echo jobs, everything counted. */
+const USD_PER_MILLION_TARGET = 2.5;
+
+function lineKey(line: CostLine): string {
+  return `${line.service} ${line.item}`;
+}
+
+function itemise(report: ScenarioReport, sluice: CostEstimate, naive: CostEstimate): void {
+  const naiveLines = new Map(naive.lines.map((line) => [lineKey(line), line]));
+  const keys = [...new Set([...sluice.lines.map(lineKey), ...naiveLines.keys()])];
+  const sluiceLines = new Map(sluice.lines.map((line) => [lineKey(line), line]));
+  for (const key of keys) {
+    const ours = sluiceLines.get(key)?.usdPerMillionJobs ?? 0;
+    const theirs = naiveLines.get(key)?.usdPerMillionJobs ?? 0;
+    if (ours === 0 && theirs === 0) continue;
+    report.measure(`  ${key}`, ours, '$', {
+      baseline: { name: 'naive', value: theirs, unit: '$' },
+    });
+  }
+}
+
+/**
+ * Scenario 6: cost per million jobs from the calls the other scenarios
+ * counted (never estimated), priced with the public list prices in
+ * price-list.ts — the whole echo job (submit, queue, consumer, watch) from
+ * the end-to-end saturation run, itemised next to the naive design (the
+ * naive producer's measured submit path with the same consumer side), plus
+ * the submit paths alone.
+ *
+ * @example
+ * ```ts
+ * results.push(runCostScenario(state));
+ * ```
+ */
+export function runCostScenario(state: SuiteState): ScenarioResult {
+  const report = new ScenarioReport('cost', '6. Cost per million echo jobs (USD, list prices)');
+  report.settings({
+    prices: PRICE_LIST,
+    lambdaInvocations:
+      'one per non-empty ReceiveMessage; duration = receive → last delete of its batch',
+  });
+  try {
+    const { endToEnd, naiveUnary, frontUnary, frontBulk } = state.cost;
+    if (endToEnd === undefined || naiveUnary === undefined) {
+      throw new Error('needs the end-to-end and unary-submit scenarios in the same run');
+    }
+    const sluice = priceCalls(endToEnd);
+    const naive = priceCalls(withSubmitPathOf(endToEnd, naiveUnary));
+    report.measure('whole echo job', sluice.usdPerMillionJobs, '$', {
+      baseline: { name: 'naive design', value: naive.usdPerMillionJobs, unit: '$' },
+      target: {
+        description: `≤ $${USD_PER_MILLION_TARGET} per million echo jobs`,
+        subject: 'value',
+        comparison: '<=',
+        threshold: USD_PER_MILLION_TARGET,
+      },
+    });
+    itemise(report, sluice, naive);
+    const estimates: CostEstimate[] = [sluice, naive];
+    if (frontUnary !== undefined) {
+      const unary = priceCalls(frontUnary);
+      const naiveSubmit = priceCalls(naiveUnary);
+      report.measure('submit path only, unary', unary.usdPerMillionJobs, '$', {
+        baseline: { name: 'naive producer', value: naiveSubmit.usdPerMillionJobs, unit: '$' },
+      });
+      estimates.push(unary, naiveSubmit);
+    }
+    for (const [streams, input] of Object.entries(frontBulk)) {
+      const bulk = priceCalls(input);
+      report.measure(`submit path only, ${streams}-stream bulk`, bulk.usdPerMillionJobs, '$', {
+        baseline: {
+          name: 'naive producer',
+          value: priceCalls(naiveUnary).usdPerMillionJobs,
+          unit: '$',
+        },
+      });
+      estimates.push(bulk);
+    }
+    report.detail('estimates', estimates);
+    report.note(
+      "Lambda requests are counted as one per non-empty ReceiveMessage, duration from the receive to the last delete of its batch (the local runner standing in for the event source mapping); Fargate is the front's measured CPU time at 100 % use.",
+    );
+    return report.finish();
+  } catch (error) {
+    return report.finish(error);
+  }
+}
