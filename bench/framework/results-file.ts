@@ -17,7 +17,7 @@ const targetSchema = z.object({
 
 const measurementSchema = z.object({
   name: z.string(),
-  value: z.number(),
+  value: z.number().nullable(),
   unit: z.string(),
   baseline: z.object({ name: z.string(), value: z.number(), unit: z.string() }).optional(),
   ratio: z.number().optional(),
@@ -71,8 +71,9 @@ export interface ResultsFile {
 }
 
 /**
- * Writes the results as pretty JSON (non-finite numbers become `null`, which
- * the schema rejects — so a NaN cannot hide in a figure).
+ * Writes the results as pretty JSON. Figures that could not be measured are
+ * already `null`; any other non-finite number would become `null` too, which
+ * the schema rejects where it expects a number.
  *
  * @example
  * ```ts

@@ -21,7 +21,8 @@ export function formatNumber(value: number): string {
   return value.toPrecision(3);
 }
 
-function withUnit(value: number, unit: string): string {
+function withUnit(value: number | null, unit: string): string {
+  if (value === null) return 'n/a';
   return unit === '$' ? `$${formatNumber(value)}` : `${formatNumber(value)} ${unit}`;
 }
 

@@ -23,7 +23,8 @@ export interface BaselineValue {
 /** One measured number, with its same-run baseline, the ratio and the target it answers. */
 export interface Measurement {
   name: string;
-  value: number;
+  /** `null` when it could not be measured (e.g. no calls of the kind were made). */
+  value: number | null;
   unit: string;
   baseline?: BaselineValue;
   /** `value ÷ baseline.value`. */
@@ -53,9 +54,9 @@ export interface TargetSpec {
   threshold: number;
 }
 
-function judge(spec: TargetSpec, value: number | undefined): TargetCheck {
+function judge(spec: TargetSpec, value: number | null | undefined): TargetCheck {
   const met =
-    value === undefined || !Number.isFinite(value)
+    value === undefined || value === null
       ? null
       : spec.comparison === '<='
         ? value <= spec.threshold
@@ -88,7 +89,10 @@ export class ScenarioReport {
     this.#title = title;
   }
 
-  /** Records a measurement; the ratio is computed when a baseline is given. */
+  /**
+   * Records a measurement; the ratio is computed when a baseline is given. A
+   * non-finite value (nothing to divide by) is recorded as `null`.
+   */
   measure(
     name: string,
     value: number,
@@ -96,13 +100,19 @@ export class ScenarioReport {
     options: { baseline?: BaselineValue; target?: TargetSpec } = {},
   ): Measurement {
     const { baseline, target } = options;
+    const measured = Number.isFinite(value) ? value : null;
     const ratio =
-      baseline !== undefined && baseline.value !== 0 ? value / baseline.value : undefined;
-    const measurement: Measurement = { name, value, unit };
+      measured !== null &&
+      baseline !== undefined &&
+      baseline.value !== 0 &&
+      Number.isFinite(baseline.value)
+        ? measured / baseline.value
+        : undefined;
+    const measurement: Measurement = { name, value: measured, unit };
     if (baseline !== undefined) measurement.baseline = baseline;
     if (ratio !== undefined) measurement.ratio = ratio;
     if (target !== undefined) {
-      measurement.target = judge(target, target.subject === 'ratio' ? ratio : value);
+      measurement.target = judge(target, target.subject === 'ratio' ? ratio : measured);
     }
     this.#measurements.push(measurement);
     return measurement;
