@@ -1,0 +1,23 @@
+import { retryDelaySeconds } from './retry-delay.js';
+
+const options = { baseDelayMs: 1_000, maxDelaySeconds: 60 };
+
+describe('retryDelaySeconds', () => {
+  it('doubles with each attempt', () => {
+    const top = (attempt: number): number =>
+      retryDelaySeconds(attempt, { ...options, random: () => 0.999 });
+    expect([1, 2, 3, 4].map(top)).toEqual([1, 2, 4, 8]);
+  });
+
+  it('keeps at least half the exponential delay whatever the jitter', () => {
+    expect(retryDelaySeconds(4, { ...options, random: () => 0 })).toBe(4);
+  });
+
+  it('never exceeds the channel cap', () => {
+    expect(retryDelaySeconds(30, { ...options, random: () => 0.999 })).toBe(60);
+  });
+
+  it('is zero when the base delay is zero', () => {
+    expect(retryDelaySeconds(3, { ...options, baseDelayMs: 0, random: Math.random })).toBe(0);
+  });
+});
