@@ -91,7 +91,6 @@ export async function executeJobMessage(
   const logger = deps.logger.child({
     jobId: envelope.jobId,
     tenant: envelope.tenant,
-    channel: envelope.channel,
     type: envelope.type,
     messageId: record.messageId,
   });
@@ -234,8 +233,10 @@ function logOutcome(inputs: OutcomeInputs): MessageOutcome {
     case 'failed':
       logger.warn({ ...fields, error: result.error }, 'job failed permanently');
       return DELETE;
-    case 'transient':
-      logger.warn({ ...fields, error: result.error }, 'job failed transiently; will retry');
-      return retryAfter(inputs.record, running.attempts, inputs.deps);
+    case 'transient': {
+      const retry = retryAfter(inputs.record, running.attempts, inputs.deps);
+      logger.warn({ ...fields, error: result.error, retry }, 'job failed transiently; will retry');
+      return retry;
+    }
   }
 }

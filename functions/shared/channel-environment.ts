@@ -51,7 +51,7 @@ export function loadChannelEnvironment(
     queuePrefix: resources.queuePrefix,
     table: new JobsTable({ client: clients.documents, tableName: resources.tableName }),
     sqs: clients.sqs,
-    logger: createLogger(component).child({ channel: channel.name }),
+    logger: createLogger(component),
   };
 }
 

@@ -35,6 +35,10 @@ const DEFAULT_WAIT_MS = 20_000;
 
 /** Real emulators, clients and table for the tests of functions/ and the runner. */
 export interface FunctionTestBed {
+  /** Endpoints of the emulators, for processes the test starts. */
+  endpoints: { sqs: string; dynamo: string };
+  /** The jobs table's name. */
+  tableName: string;
   clients: AwsClients;
   table: JobsTable;
   logger: Logger;
@@ -71,6 +75,8 @@ export async function startFunctionTestBed(): Promise<FunctionTestBed> {
   await provisionResources(clients, [], { tableName: TABLE_NAME, queuePrefix: 'unused' });
   let counter = 0;
   return {
+    endpoints: { sqs: emulators.sqsEndpoint, dynamo: emulators.dynamoEndpoint },
+    tableName: TABLE_NAME,
     clients,
     table: new JobsTable({ client: clients.documents, tableName: TABLE_NAME }),
     logger: createLogger('test', process.env.SLUICE_TEST_LOGS === '1' ? 'debug' : 'silent'),

@@ -38,7 +38,7 @@ export function createChannelHandlers(options: ChannelHandlersOptions): EventSou
         channel,
         queueUrl: queues.queueUrl,
         processors: options.processors ?? PROCESSORS,
-        logger: options.logger.child({ component: 'consumer' }),
+        logger: options.logger.child({ handler: 'consumer' }),
         clock: options.clock,
         tunables: options.tunables,
       }),
@@ -46,7 +46,7 @@ export function createChannelHandlers(options: ChannelHandlersOptions): EventSou
       createDeadLetterHandler({
         table: options.table,
         channel,
-        logger: options.logger.child({ component: 'dead-letter' }),
+        logger: options.logger.child({ handler: 'dead-letter' }),
         clock: options.clock,
       }),
   };
