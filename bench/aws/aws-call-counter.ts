@@ -44,6 +44,8 @@ export interface ObservedCall {
   request?: unknown;
   /** Parsed response body, likewise. */
   response?: unknown;
+  /** DynamoDB: the request units in the response's ConsumedCapacity. */
+  capacityUnits?: number;
   startedAt: number;
   finishedAt: number;
 }
@@ -62,15 +64,6 @@ function asObject(value: unknown): JsonObject {
 
 function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
-}
-
-function consumedUnits(response: unknown): number {
-  const consumed = asObject(response).ConsumedCapacity;
-  const all = Array.isArray(consumed) ? consumed : consumed === undefined ? [] : [consumed];
-  return all.reduce<number>((sum, item) => {
-    const units = asObject(item).CapacityUnits;
-    return sum + (typeof units === 'number' ? units : 0);
-  }, 0);
 }
 
 function requestItemCount(request: unknown, listField: 'Keys' | 'writes'): number {
@@ -196,7 +189,7 @@ export class AwsCallCounter {
     if (counts === undefined) return;
     counts.billableRequests += 1;
     const isWrite = DYNAMODB_WRITES.has(call.operation);
-    const units = failed ? (isWrite ? FAILED_WRITE_UNITS : 0) : consumedUnits(call.response);
+    const units = failed ? (isWrite ? FAILED_WRITE_UNITS : 0) : (call.capacityUnits ?? 0);
     if (isWrite) counts.writeUnits += units;
     else if (DYNAMODB_READS.has(call.operation)) counts.readUnits += units;
     if (call.operation === 'BatchGetItem') counts.entries += requestItemCount(call.request, 'Keys');

@@ -15,6 +15,7 @@ export const COUNTS_PATH = '/__bench/counts';
 /** Keep-alive sockets to each emulator: more than any client here keeps in flight. */
 const MAX_UPSTREAM_SOCKETS = 256;
 const BAD_GATEWAY = 502;
+const HTTP_ERROR = 400;
 const DYNAMODB_TARGET_PREFIX = 'DynamoDB_';
 const SQS_TARGET_PREFIX = 'AmazonSQS.';
 /** SQS operations whose bodies are parsed (entries, receipt handles). */
@@ -26,6 +27,12 @@ const PARSED_SQS_OPERATIONS = new Set([
   'ChangeMessageVisibility',
   'ChangeMessageVisibilityBatch',
 ]);
+/** DynamoDB operations whose request is parsed (their entries are counted). */
+const PARSED_DYNAMODB_OPERATIONS = new Set(['BatchGetItem', 'BatchWriteItem']);
+/** Prepended to a DynamoDB request body (after its `{`) that does not ask for capacity. */
+const ASK_FOR_CAPACITY = Buffer.from('{"ReturnConsumedCapacity":"TOTAL",');
+/** Every `CapacityUnits` number in a response (one per table for batch calls). */
+const CAPACITY_UNITS = /"CapacityUnits":(\d+(?:\.\d+)?)/g;
 /** Headers that describe the body's framing, recomputed after buffering. */
 const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection']);
 
@@ -53,6 +60,22 @@ function routeOf(headers: IncomingHttpHeaders, body: Buffer): Route {
   return action === null
     ? { service: 'other', operation: 'unknown' }
     : { service: 'sqs', operation: action };
+}
+
+/**
+ * Asks DynamoDB for ConsumedCapacity by splicing the field into the JSON
+ * text (cheaper than a parse and re-serialise on every call).
+ */
+function askForCapacity(body: Buffer): Buffer {
+  const isObject = body.length > 2 && body[0] === '{'.charCodeAt(0);
+  if (!isObject || body.includes('"ReturnConsumedCapacity"')) return body;
+  return Buffer.concat([ASK_FOR_CAPACITY, body.subarray(1)]);
+}
+
+function sumCapacityUnits(body: Buffer): number {
+  let units = 0;
+  for (const match of body.toString('utf8').matchAll(CAPACITY_UNITS)) units += Number(match[1]);
+  return units;
 }
 
 function parseJson(body: Buffer): unknown {
@@ -86,7 +109,9 @@ function forwardHeaders(headers: IncomingHttpHeaders, length: number): IncomingH
  * counts every AWS API call by operation (from `X-Amz-Target`, or `Action`
  * for the query protocol) and forwards it unchanged — except that DynamoDB
  * data calls are asked for `ReturnConsumedCapacity: TOTAL`, so request units
- * come from the emulator's own accounting rather than an estimate. The Host
+ * come from the emulator's own accounting rather than an estimate. Only the
+ * batch calls' bodies are parsed; the hot single-item calls are counted from
+ * headers and a scan for `CapacityUnits`, to keep the proxy cheap. The Host
  * header is kept, so queue URLs the emulator hands out point back here.
  *
  * @example
@@ -104,17 +129,13 @@ export function createCountingProxy(options: CountingProxyOptions): Server {
     const startedAt = performance.now();
     let body = await readBody(req);
     const route = routeOf(req.headers, body);
-    const parse =
-      (route.service === 'dynamodb' && CAPACITY_OPERATIONS.has(route.operation)) ||
+    const isDynamoData = route.service === 'dynamodb' && CAPACITY_OPERATIONS.has(route.operation);
+    const parseRequest =
+      (route.service === 'dynamodb' && PARSED_DYNAMODB_OPERATIONS.has(route.operation)) ||
       (route.service === 'sqs' && PARSED_SQS_OPERATIONS.has(route.operation));
-    let requestJson = parse ? parseJson(body) : undefined;
-    if (route.service === 'dynamodb' && typeof requestJson === 'object' && requestJson !== null) {
-      const asked = requestJson as Record<string, unknown>;
-      if (asked.ReturnConsumedCapacity === undefined || asked.ReturnConsumedCapacity === 'NONE') {
-        requestJson = { ...asked, ReturnConsumedCapacity: 'TOTAL' };
-        body = Buffer.from(JSON.stringify(requestJson));
-      }
-    }
+    const parseResponse = route.service === 'sqs' && route.operation === 'ReceiveMessage';
+    const requestJson = parseRequest ? parseJson(body) : undefined;
+    if (isDynamoData) body = askForCapacity(body);
     const upstream = route.service === 'dynamodb' ? options.dynamoUpstream : options.sqsUpstream;
     const upstreamResponse = await new Promise<IncomingMessage>((resolve, reject) => {
       const outgoing = httpRequest(
@@ -135,13 +156,15 @@ export function createCountingProxy(options: CountingProxyOptions): Server {
     const status = upstreamResponse.statusCode ?? BAD_GATEWAY;
     res.writeHead(status, forwardHeaders(upstreamResponse.headers, responseBody.length));
     res.end(responseBody);
+    const ok = status < HTTP_ERROR;
     counter.record({
       ...route,
       status,
       requestBytes: body.length,
       responseBytes: responseBody.length,
       request: requestJson,
-      response: parse && status < BAD_GATEWAY ? parseJson(responseBody) : undefined,
+      response: parseResponse && ok ? parseJson(responseBody) : undefined,
+      capacityUnits: isDynamoData && ok ? sumCapacityUnits(responseBody) : undefined,
       startedAt,
       finishedAt: performance.now(),
     });
