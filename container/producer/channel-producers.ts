@@ -85,14 +85,15 @@ export class ChannelProducers {
   }
 
   /**
-   * Waits until the channel's batcher has room, then sends: how stream items
-   * enqueue, so a busy queue slows the stream down instead of failing items.
+   * Resolves once the channel's batcher has room (or was closed, when `send`
+   * fails at once). A caller that sends right after, without awaiting
+   * anything else, gets the room: how stream items slow down instead of
+   * failing when the queue is busy.
    */
-  async sendWhenWritable(channel: string, entry: SqsBatchEntry): Promise<SentMessage> {
+  async waitForRoom(channel: string): Promise<void> {
     const batcher = this.#batcher(channel);
-    // Another sender may take the room first: wait again until this one gets it.
+    // Several waiters wake together; each checks again and the losers wait on.
     while (!batcher.hasCapacity && !batcher.isClosed) await batcher.whenWritable();
-    return batcher.send(entry);
   }
 
   /** Resolves when every channel's batcher has room (or is closed). */

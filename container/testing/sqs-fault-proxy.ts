@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 /** What the proxy does with one SQS call. */
 export type SqsFaultDecision =
-  /** Forward, after `delayMs` when given (to reorder concurrent calls). */
-  | { kind: 'forward'; delayMs?: number }
+  /** Forward, after `delayMs` and once `until` resolved, when given (to reorder or stall calls). */
+  | { kind: 'forward'; delayMs?: number; until?: Promise<void> }
   /** Answer with an AWS JSON-protocol error instead of forwarding. */
   | { kind: 'fail'; status: number; errorType: string }
   /** Forward, then change the parsed JSON answer before the client sees it. */
@@ -96,6 +96,7 @@ export async function startSqsFaultProxy(
     if (decision.kind === 'forward' && decision.delayMs !== undefined) {
       await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
     }
+    if (decision.kind === 'forward') await decision.until;
     const answer = await forward(target, incoming, body);
     const changed =
       decision.kind === 'rewrite'

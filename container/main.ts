@@ -1,0 +1,95 @@
+// The front's entrypoint: `node --import tsx container/main.ts` locally, an esbuild bundle in the image.
+// Reads its settings from the environment, serves, prints one ready line
+// {"sluice":"ready","grpcPort":N,"healthPort":M} on stdout, and drains on SIGTERM/SIGINT.
+import { createAwsClients, destroyAwsClients } from '../core/aws/aws-clients.js';
+import { resolveChannelQueues } from '../core/aws/queue-directory.js';
+import { CHANNELS } from '../core/channels/channels.js';
+import { JobsTable } from '../core/jobs/jobs-table.js';
+import { createLogger } from '../core/logging/logger.js';
+import { readFrontConfig, type FrontConfig } from './config/front-config.js';
+import { startFront } from './server/start-front.js';
+
+/** Exit code of a front that could not start or stop cleanly. */
+const EXIT_FAILURE = 1;
+/** Time beyond the shutdown grace for flushing the producers and exiting. */
+const FLUSH_ALLOWANCE_MS = 5_000;
+
+function readConfigOrExit(): FrontConfig {
+  try {
+    return readFrontConfig(process.env);
+  } catch (error) {
+    process.stderr.write(
+      `sluice front: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exit(EXIT_FAILURE);
+  }
+}
+
+const config = readConfigOrExit();
+const logger = createLogger('front', config.logLevel);
+process.on('uncaughtException', (error) => {
+  logger.fatal({ err: error }, 'uncaught exception');
+  process.exit(EXIT_FAILURE);
+});
+process.on('unhandledRejection', (reason) => {
+  logger.fatal({ err: reason }, 'unhandled rejection');
+  process.exit(EXIT_FAILURE);
+});
+
+const clients = createAwsClients(config.aws);
+const front = await (async () => {
+  try {
+    const queues = await resolveChannelQueues(clients.sqs, CHANNELS, config.resources.queuePrefix);
+    return await startFront({
+      sqs: clients.sqs,
+      table: new JobsTable({ client: clients.documents, tableName: config.resources.tableName }),
+      queues,
+      channels: CHANNELS,
+      host: config.host,
+      port: config.port,
+      healthPort: config.healthPort,
+      producer: config.producer,
+      watch: config.watch,
+      streamMaxInFlight: config.streamMaxInFlight,
+      maxWatchJobs: config.maxWatchJobs,
+      grpc: config.grpc,
+      shutdownGraceMs: config.shutdownGraceMs,
+      protoDir: config.protoDir,
+      logger,
+    });
+  } catch (error) {
+    logger.fatal({ err: error }, 'the front could not start');
+    destroyAwsClients(clients);
+    process.exit(EXIT_FAILURE);
+  }
+})();
+
+process.stdout.write(
+  `${JSON.stringify({ sluice: 'ready', grpcPort: front.grpcPort, healthPort: front.healthPort })}\n`,
+);
+
+let stopping = false;
+const stop = (signal: NodeJS.Signals): void => {
+  if (stopping) {
+    logger.warn({ signal }, 'second signal: exiting now');
+    process.exit(EXIT_FAILURE);
+  }
+  stopping = true;
+  logger.info({ signal }, 'stopping');
+  setTimeout(() => {
+    logger.error('shutdown took too long: exiting');
+    process.exit(EXIT_FAILURE);
+  }, config.shutdownGraceMs + FLUSH_ALLOWANCE_MS).unref();
+  front.shutdown().then(
+    () => {
+      destroyAwsClients(clients);
+      process.exit(0);
+    },
+    (error: unknown) => {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(EXIT_FAILURE);
+    },
+  );
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

@@ -1,0 +1,253 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { Server, ServerCredentials, type ChannelOptions } from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import type { ChannelQueues } from '../../core/aws/queue-directory.js';
+import type { Channel } from '../../core/channels/channel-config.js';
+import { CHANNELS } from '../../core/channels/channels.js';
+import type { JobsTable } from '../../core/jobs/jobs-table.js';
+import { createLogger, type Logger } from '../../core/logging/logger.js';
+import { DEFAULT_SUBMIT_LIMITS, type SubmitLimits } from '../../core/validation/limits.js';
+import { JobServiceService } from '../../proto/gen/ts/sluice/v1/job_service.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import { OpenAuthenticator } from '../auth/open-authenticator.js';
+import type { AutoBatcherMetrics } from '../producer/auto-batcher.js';
+import { ChannelProducers, type ProducerTunables } from '../producer/channel-producers.js';
+import { createJobService } from '../service/job-service.js';
+import { DEFAULT_STREAM_MAX_IN_FLIGHT } from '../service/submit-jobs-stream.js';
+import { DEFAULT_MAX_WATCH_JOBS } from '../service/watch-jobs-stream.js';
+import { JobSubmitter } from '../submit/job-submitter.js';
+import { WatchHub, type WatchHubMetrics } from '../watch/watch-hub.js';
+import { startHttpHealthServer } from './http-health-server.js';
+import { findProtoDir, loadServiceDescriptors } from './service-descriptors.js';
+
+/** The gRPC port unless told otherwise. */
+export const DEFAULT_GRPC_PORT = 50051;
+/** The HTTP health port unless told otherwise. */
+export const DEFAULT_HEALTH_PORT = 8080;
+/** The gRPC service name the health service reports besides the overall "". */
+export const JOB_SERVICE_NAME = 'sluice.v1.JobService';
+/** Ping idle connections every 5 minutes: below the NLB's 350 s idle timeout. */
+export const DEFAULT_KEEPALIVE_TIME_MS = 300_000;
+/** How long a keepalive ping may go unanswered before the connection is dropped. */
+export const DEFAULT_KEEPALIVE_TIMEOUT_MS = 20_000;
+/** The largest request message accepted (a payload is ≤ 180 KiB; a bulk item is one message). */
+export const DEFAULT_MAX_RECEIVE_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** The largest response message sent (a job snapshot with its result). */
+export const DEFAULT_MAX_SEND_MESSAGE_BYTES = 16 * 1024 * 1024;
+/** How long shutdown lets calls in progress finish before cancelling them (ECS stops at 30 s). */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 15_000;
+
+/** gRPC transport settings. */
+export interface GrpcTunables {
+  keepaliveTimeMs: number;
+  keepaliveTimeoutMs: number;
+  maxReceiveMessageBytes: number;
+  maxSendMessageBytes: number;
+  /** Close connections after this age (GOAWAY) so clients rebalance after a scale-out; unset: never. */
+  maxConnectionAgeMs?: number;
+}
+
+/** Options of `startFront`. Only the AWS dependencies are required. */
+export interface FrontOptions {
+  sqs: SQSClient;
+  table: JobsTable;
+  /** Each channel's queues (`resolveChannelQueues`). */
+  queues: ReadonlyMap<string, ChannelQueues>;
+  channels?: readonly Channel[];
+  /** Default `0.0.0.0`. */
+  host?: string;
+  /** gRPC port; 0 picks a free one. Default `DEFAULT_GRPC_PORT` (50051). */
+  port?: number;
+  /** HTTP health port; 0 picks a free one. Default `DEFAULT_HEALTH_PORT` (8080). */
+  healthPort?: number;
+  limits?: SubmitLimits;
+  authenticator?: Authenticator;
+  producer?: ProducerTunables;
+  watch?: { fastIntervalMs?: number; slowIntervalMs?: number };
+  /** Items in progress per SubmitJobs stream. */
+  streamMaxInFlight?: number;
+  /** Jobs per WatchJobs call. */
+  maxWatchJobs?: number;
+  grpc?: Partial<GrpcTunables>;
+  shutdownGraceMs?: number;
+  /** Where `sluice/v1/job_service.proto` is (found automatically when unset). */
+  protoDir?: string;
+  nextJobId?: () => string;
+  now?: () => number;
+  logger?: Logger;
+}
+
+/** The counters of a running front: what benchmarks and operators read. */
+export interface FrontMetrics {
+  producer: AutoBatcherMetrics;
+  watch: WatchHubMetrics;
+}
+
+/** A running front. */
+export interface RunningFront {
+  /** The bound gRPC port (the real one when 0 was asked for). */
+  readonly grpcPort: number;
+  /** The bound HTTP health port. */
+  readonly healthPort: number;
+  readonly producers: ChannelProducers;
+  readonly watchHub: WatchHub;
+  /** Whether the front reports SERVING. */
+  readonly serving: boolean;
+  metrics(): FrontMetrics;
+  /**
+   * Drains and stops (idempotent): health NOT_SERVING, no new calls,
+   * SubmitJobs streams stop reading and finish their items, watch streams
+   * end UNAVAILABLE, calls in progress get `shutdownGraceMs`, the producers
+   * flush. The AWS clients are the caller's to close.
+   */
+  shutdown(): Promise<void>;
+}
+
+function channelOptions(tunables: Partial<GrpcTunables> | undefined): ChannelOptions {
+  const options: ChannelOptions = {
+    'grpc.keepalive_time_ms': tunables?.keepaliveTimeMs ?? DEFAULT_KEEPALIVE_TIME_MS,
+    'grpc.keepalive_timeout_ms': tunables?.keepaliveTimeoutMs ?? DEFAULT_KEEPALIVE_TIMEOUT_MS,
+    'grpc.max_receive_message_length':
+      tunables?.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
+    'grpc.max_send_message_length': tunables?.maxSendMessageBytes ?? DEFAULT_MAX_SEND_MESSAGE_BYTES,
+  };
+  if (tunables?.maxConnectionAgeMs !== undefined) {
+    options['grpc.max_connection_age_ms'] = tunables.maxConnectionAgeMs;
+  }
+  return options;
+}
+
+function bindAddress(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function bind(server: Server, address: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) =>
+      error === null ? resolve(port) : reject(error),
+    );
+  });
+}
+
+/** Lets calls in progress finish for `graceMs`, then cancels what is left. */
+function drainServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/**
+ * Starts the gRPC front: the JobService (submit path through one
+ * auto-batching producer per channel queue, watch hub), `grpc.health.v1.Health`
+ * and server reflection on `host:port`, plus the plain HTTP health endpoint.
+ * Transport: keepalive below the NLB idle timeout, bounded message sizes.
+ *
+ * @example
+ * ```ts
+ * const front = await startFront({ sqs, table, queues, host: '127.0.0.1', port: 0, healthPort: 0 });
+ * console.log(front.grpcPort);
+ * await front.shutdown();
+ * ```
+ */
+export async function startFront(options: FrontOptions): Promise<RunningFront> {
+  const logger = options.logger ?? createLogger('front');
+  const host = options.host ?? '0.0.0.0';
+  const graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+  const descriptors = loadServiceDescriptors(findProtoDir(options.protoDir));
+
+  const producers = new ChannelProducers({
+    sqs: options.sqs,
+    queues: options.queues,
+    tunables: options.producer,
+    logger: logger.child({ part: 'producer' }),
+  });
+  const watchHub = new WatchHub({
+    table: options.table,
+    ...options.watch,
+    logger: logger.child({ part: 'watch-hub' }),
+  });
+  const submitter = new JobSubmitter({
+    table: options.table,
+    producers,
+    channels: options.channels ?? CHANNELS,
+    limits: options.limits ?? DEFAULT_SUBMIT_LIMITS,
+    nextJobId: options.nextJobId,
+    now: options.now,
+  });
+  const shutdownController = new AbortController();
+  const health = new HealthImplementation({ '': 'NOT_SERVING', [JOB_SERVICE_NAME]: 'NOT_SERVING' });
+  let serving = false;
+  const setServing = (value: boolean): void => {
+    serving = value;
+    const status = value ? 'SERVING' : 'NOT_SERVING';
+    health.setStatus('', status);
+    health.setStatus(JOB_SERVICE_NAME, status);
+  };
+
+  const server = new Server(channelOptions(options.grpc));
+  server.addService(
+    JobServiceService,
+    createJobService({
+      submitter,
+      producers,
+      table: options.table,
+      watchHub,
+      authenticator: options.authenticator ?? new OpenAuthenticator(),
+      shutdown: shutdownController.signal,
+      streamMaxInFlight: options.streamMaxInFlight ?? DEFAULT_STREAM_MAX_IN_FLIGHT,
+      maxWatchJobs: options.maxWatchJobs ?? DEFAULT_MAX_WATCH_JOBS,
+      logger,
+    }),
+  );
+  health.addToServer(server);
+  new ReflectionService(descriptors).addToServer(server);
+
+  const grpcPort = await bind(server, bindAddress(host, options.port ?? DEFAULT_GRPC_PORT));
+  const httpHealth = await startHttpHealthServer({
+    host,
+    port: options.healthPort ?? DEFAULT_HEALTH_PORT,
+    isServing: () => serving,
+  }).catch((error: unknown) => {
+    server.forceShutdown();
+    throw error;
+  });
+  setServing(true);
+  logger.info({ host, grpcPort, healthPort: httpHealth.port }, 'front serving');
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = async (): Promise<void> => {
+    const started = Date.now();
+    logger.info({ graceMs }, 'front draining');
+    setServing(false);
+    shutdownController.abort();
+    watchHub.close();
+    // Partial batches go out now rather than after their linger, while calls finish.
+    await Promise.all([drainServer(server, graceMs), producers.flush()]);
+    await producers.close();
+    await httpHealth.close();
+    logger.info({ durationMs: Date.now() - started }, 'front stopped');
+  };
+
+  return {
+    grpcPort,
+    healthPort: httpHealth.port,
+    producers,
+    watchHub,
+    get serving() {
+      return serving;
+    },
+    metrics: () => ({ producer: producers.metrics, watch: watchHub.metrics }),
+    shutdown: () => {
+      stopping ??= shutdown();
+      return stopping;
+    },
+  };
+}

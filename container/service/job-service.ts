@@ -1,0 +1,129 @@
+import { JobNotFoundError, JobStateConflictError } from '../../core/errors/index.js';
+import type { JobKey, JobRecord } from '../../core/jobs/job.js';
+import type { JobsTable } from '../../core/jobs/jobs-table.js';
+import type { Logger } from '../../core/logging/logger.js';
+import type { JobServiceServer } from '../../proto/gen/ts/sluice/v1/job_service.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import { callDependency } from '../errors/call-dependency.js';
+import type { ChannelProducers } from '../producer/channel-producers.js';
+import type { JobSubmitter } from '../submit/job-submitter.js';
+import type { WatchHub } from '../watch/watch-hub.js';
+import { statusFromError } from './error-status.js';
+import { parseJobId } from './job-id-fields.js';
+import { toProtoJob } from './proto-job.js';
+import { SubmitJobsStream } from './submit-jobs-stream.js';
+import { unaryHandler } from './unary-handler.js';
+import { serveWatchJobs } from './watch-jobs-stream.js';
+
+/** Rounds of cancel-then-read before a job that keeps moving is reported as it is. */
+const MAX_CANCEL_ROUNDS = 3;
+
+/** What the JobService implementation works with. */
+export interface JobServiceDependencies {
+  submitter: JobSubmitter;
+  producers: ChannelProducers;
+  table: JobsTable;
+  watchHub: WatchHub;
+  authenticator: Authenticator;
+  /** Aborted when the server shuts down (SubmitJobs streams stop reading). */
+  shutdown: AbortSignal;
+  /** Items in progress per SubmitJobs stream. */
+  streamMaxInFlight: number;
+  /** Jobs per WatchJobs call. */
+  maxWatchJobs: number;
+  logger: Logger;
+}
+
+function notFound(jobId: string): JobNotFoundError {
+  return new JobNotFoundError(`job_id: job ${jobId} not found`, { field: 'job_id' });
+}
+
+/**
+ * Cancels a QUEUED job. An already CANCELLED job is returned as it is, so a
+ * retried cancel succeeds (cancel is idempotent); a job that is running or
+ * finished is FAILED_PRECONDITION; an unknown job — or another tenant's — is
+ * NOT_FOUND.
+ */
+async function cancelJob(table: JobsTable, key: JobKey): Promise<JobRecord> {
+  for (let round = 0; round < MAX_CANCEL_ROUNDS; round++) {
+    const cancelled = await callDependency('cancel the job', () => table.cancel(key));
+    if (cancelled !== undefined) return cancelled;
+    const current = await callDependency('read the job', () => table.get(key));
+    if (current === undefined) throw notFound(key.jobId);
+    if (current.state === 'CANCELLED') return current;
+    // QUEUED again (a transient failure requeued it meanwhile): try once more.
+    if (current.state !== 'QUEUED') {
+      throw new JobStateConflictError(
+        `job_id: job ${key.jobId} is ${current.state}; only a QUEUED job can be cancelled`,
+        { field: 'job_id' },
+      );
+    }
+  }
+  throw new JobStateConflictError(`job_id: job ${key.jobId} keeps changing state; try again`, {
+    field: 'job_id',
+  });
+}
+
+/**
+ * The `sluice.v1.JobService` implementation (semantics in DESIGN.md, "API"):
+ * each RPC authenticates its caller, checks its request at the edge and
+ * delegates to the submitter, the jobs table or the watch hub; every failure
+ * becomes a status in one place (`statusFromError`).
+ *
+ * @example
+ * ```ts
+ * server.addService(JobServiceService, createJobService(dependencies));
+ * ```
+ */
+export function createJobService(deps: JobServiceDependencies): JobServiceServer {
+  const log = deps.logger;
+  return {
+    submitJob: unaryHandler(log, 'SubmitJob', async (call) => {
+      const { tenant } = await deps.authenticator.authenticate(call.metadata);
+      const submission = deps.submitter.validate(call.request);
+      return deps.submitter.submit(tenant, submission);
+    }),
+
+    submitJobs: (call) => {
+      const streamLog = log.child({ method: 'SubmitJobs' });
+      deps.authenticator.authenticate(call.metadata).then(
+        ({ tenant }) =>
+          new SubmitJobsStream({
+            call,
+            tenant,
+            submitter: deps.submitter,
+            producers: deps.producers,
+            shutdown: deps.shutdown,
+            maxInFlight: deps.streamMaxInFlight,
+            logger: streamLog.child({ tenant }),
+          }).start(),
+        (error: unknown) => call.emit('error', statusFromError(error, streamLog)),
+      );
+    },
+
+    getJob: unaryHandler(log, 'GetJob', async (call) => {
+      const { tenant } = await deps.authenticator.authenticate(call.metadata);
+      const jobId = parseJobId(call.request.jobId);
+      const record = await callDependency('read the job', () => deps.table.get({ tenant, jobId }));
+      if (record === undefined) throw notFound(jobId);
+      return { job: toProtoJob(record) };
+    }),
+
+    // After shutdown began, the hub refuses new subscriptions with UNAVAILABLE.
+    watchJobs: (call) => {
+      void serveWatchJobs(call, {
+        table: deps.table,
+        hub: deps.watchHub,
+        authenticator: deps.authenticator,
+        maxWatchJobs: deps.maxWatchJobs,
+        logger: log,
+      });
+    },
+
+    cancelJob: unaryHandler(log, 'CancelJob', async (call) => {
+      const { tenant } = await deps.authenticator.authenticate(call.metadata);
+      const jobId = parseJobId(call.request.jobId);
+      return { job: toProtoJob(await cancelJob(deps.table, { tenant, jobId })) };
+    }),
+  };
+}

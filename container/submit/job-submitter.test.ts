@@ -1,0 +1,237 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  createAwsClients,
+  destroyAwsClients,
+  type AwsClients,
+} from '../../core/aws/aws-clients.js';
+import { resolveChannelQueues, type ChannelQueues } from '../../core/aws/queue-directory.js';
+import { CHANNELS } from '../../core/channels/channels.js';
+import { decodeEnvelope } from '../../core/envelope/message-envelope.js';
+import { UnavailableError, ValidationError } from '../../core/errors/index.js';
+import { createJobIdGenerator, deterministicJobId } from '../../core/jobs/job-ids.js';
+import { jobRecordFromEnvelope } from '../../core/jobs/job-record-from-envelope.js';
+import { JobsTable } from '../../core/jobs/jobs-table.js';
+import type { SubmitJobInput } from '../../core/validation/job-submission.js';
+import { DEFAULT_SUBMIT_LIMITS } from '../../core/validation/limits.js';
+import {
+  startEmbeddedEmulators,
+  type EmbeddedEmulators,
+} from '../../local/emulators/embedded-emulators.js';
+import { provisionResources } from '../../local/provision/provision-resources.js';
+import { ChannelProducers } from '../producer/channel-producers.js';
+import { startSqsFaultProxy } from '../testing/sqs-fault-proxy.js';
+import { JobSubmitter, type JobSubmitterOptions } from './job-submitter.js';
+
+const TENANT = 'default';
+const RESOURCES = { tableName: 'submit-jobs', queuePrefix: 'submit' };
+let emulators: EmbeddedEmulators;
+let clients: AwsClients;
+let queues: Map<string, ChannelQueues>;
+let table: JobsTable;
+let producers: ChannelProducers;
+
+beforeAll(async () => {
+  emulators = await startEmbeddedEmulators();
+  clients = createAwsClients({
+    region: 'us-east-1',
+    sqsEndpoint: emulators.sqsEndpoint,
+    dynamoEndpoint: emulators.dynamoEndpoint,
+  });
+  await provisionResources(clients, CHANNELS, RESOURCES);
+  queues = await resolveChannelQueues(clients.sqs, CHANNELS, RESOURCES.queuePrefix);
+  table = new JobsTable({ client: clients.documents, tableName: RESOURCES.tableName });
+  producers = new ChannelProducers({ sqs: clients.sqs, queues, tunables: { lingerMs: 1 } });
+});
+
+afterAll(async () => {
+  await producers.close();
+  destroyAwsClients(clients);
+  await emulators.stop();
+});
+
+function input(overrides: Partial<SubmitJobInput> = {}): SubmitJobInput {
+  return {
+    channel: 'default',
+    type: 'echo',
+    payload: Buffer.from('{"hello":"world"}'),
+    contentType: 'application/json',
+    groupKey: '',
+    idempotencyKey: '',
+    attributes: {},
+    ...overrides,
+  };
+}
+
+function submitter(overrides: Partial<JobSubmitterOptions> = {}): JobSubmitter {
+  return new JobSubmitter({
+    table,
+    producers,
+    channels: CHANNELS,
+    limits: DEFAULT_SUBMIT_LIMITS,
+    ...overrides,
+  });
+}
+
+async function queueDepth(): Promise<number> {
+  const { Attributes } = await clients.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queues.get('default')?.queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
+}
+
+describe('JobSubmitter', () => {
+  it('acknowledges a job whose message is queued and whose QUEUED record exists', async () => {
+    const jobs = submitter();
+    const before = await queueDepth();
+    const ack = await jobs.submit(TENANT, jobs.validate(input({ attributes: { team: 'a' } })));
+
+    expect(ack.duplicate).toBe(false);
+    const record = await table.get({ tenant: TENANT, jobId: ack.jobId });
+    expect(record).toMatchObject({
+      state: 'QUEUED',
+      version: 1,
+      attempts: 0,
+      sequenceNumber: ack.sequenceNumber,
+      attributes: { team: 'a' },
+    });
+    expect(await queueDepth()).toBe(before + 1);
+  });
+
+  it('carries everything the job needs in its message, with the submit token of its record', async () => {
+    const jobs = submitter();
+    const ack = await jobs.submit(TENANT, jobs.validate(input({ groupKey: 'orders' })));
+    const record = await table.get({ tenant: TENANT, jobId: ack.jobId });
+    let envelope;
+    while (envelope?.jobId !== ack.jobId) {
+      const { Messages } = await clients.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queues.get('default')?.queueUrl,
+          MaxNumberOfMessages: 10,
+          MessageSystemAttributeNames: ['MessageGroupId'],
+        }),
+      );
+      const found = (Messages ?? []).find((m) => decodeEnvelope(m.Body ?? '').jobId === ack.jobId);
+      if (found !== undefined) {
+        envelope = decodeEnvelope(found.Body ?? '');
+        expect(found.Attributes?.MessageGroupId).toBe('default:orders');
+      }
+    }
+    expect(envelope).toMatchObject({
+      tenant: TENANT,
+      type: 'echo',
+      submitToken: record?.submitToken,
+    });
+    expect(Buffer.from(envelope.payload).toString()).toBe('{"hello":"world"}');
+  });
+
+  it('derives the job id from tenant, channel and idempotency key and answers a repeat as a duplicate', async () => {
+    const jobs = submitter();
+    const request = jobs.validate(input({ idempotencyKey: 'order-17' }));
+    const first = await jobs.submit(TENANT, request);
+    const again = await jobs.submit(TENANT, request);
+    expect(first.jobId).toBe(deterministicJobId(TENANT, 'default', 'order-17'));
+    expect(first.duplicate).toBe(false);
+    expect(again).toEqual({ ...first, duplicate: true });
+  });
+
+  it('answers exactly one of many concurrent submits of one key as new', async () => {
+    const jobs = submitter();
+    const request = jobs.validate(input({ idempotencyKey: 'order-race' }));
+    const acks = await Promise.all(Array.from({ length: 10 }, () => jobs.submit(TENANT, request)));
+    expect(new Set(acks.map((a) => a.jobId)).size).toBe(1);
+    expect(acks.filter((a) => !a.duplicate)).toHaveLength(1);
+    expect(new Set(acks.map((a) => a.sequenceNumber)).size).toBe(1);
+  });
+
+  it('is not a duplicate when a consumer recorded the job from its message first', async () => {
+    const jobId = createJobIdGenerator()();
+    const jobs = submitter({
+      nextJobId: () => jobId,
+      newSubmitToken: () => 'token-of-this-submit',
+    });
+    // What a consumer writes when the message arrives before the front's record.
+    await table.create(
+      jobRecordFromEnvelope(
+        {
+          jobId,
+          tenant: TENANT,
+          channel: 'default',
+          type: 'echo',
+          payload: Buffer.from('{}'),
+          contentType: 'application/json',
+          groupKey: '',
+          idempotencyKey: '',
+          attributes: {},
+          submitToken: 'token-of-this-submit',
+          createdAt: Date.now(),
+        },
+        { sequenceNumber: '', now: Date.now() },
+      ),
+    );
+    expect(await jobs.submit(TENANT, jobs.validate(input()))).toMatchObject({
+      jobId,
+      duplicate: false,
+    });
+  });
+
+  it('rejects invalid input before anything is enqueued', async () => {
+    const jobs = submitter();
+    const before = await queueDepth();
+    expect(() => jobs.validate(input({ type: 'nope' }), 'job.')).toThrow(ValidationError);
+    expect(await queueDepth()).toBe(before);
+  });
+
+  it('fails with UnavailableError and writes no record when SQS refuses the message', async () => {
+    const proxy = await startSqsFaultProxy(emulators.sqsEndpoint, () => ({
+      kind: 'fail',
+      status: 400,
+      errorType: 'AccessDenied',
+    }));
+    const sqs = new SQSClient({
+      region: 'us-east-1',
+      endpoint: proxy.endpoint,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    const failing = new ChannelProducers({ sqs, queues, tunables: { lingerMs: 1 } });
+    const jobId = createJobIdGenerator()();
+    const jobs = submitter({ producers: failing, nextJobId: () => jobId });
+
+    await expect(jobs.submit(TENANT, jobs.validate(input()))).rejects.toBeInstanceOf(
+      UnavailableError,
+    );
+    expect(await table.get({ tenant: TENANT, jobId })).toBeUndefined();
+    await failing.close();
+    sqs.destroy();
+    await proxy.close();
+  });
+
+  it('fails with UnavailableError when the record cannot be written, leaving the message for its consumer', async () => {
+    const unreachable = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    const jobs = submitter({
+      table: new JobsTable({
+        client: DynamoDBDocumentClient.from(unreachable),
+        tableName: RESOURCES.tableName,
+      }),
+    });
+    const before = await queueDepth();
+    await expect(jobs.submit(TENANT, jobs.validate(input()))).rejects.toBeInstanceOf(
+      UnavailableError,
+    );
+    expect(await queueDepth()).toBe(before + 1);
+    unreachable.destroy();
+  });
+});
