@@ -101,7 +101,9 @@ function describeIssues(error: z.ZodError): ValidationError {
  * const config = readFrontConfig(process.env);
  * ```
  */
-export function readFrontConfig(env: NodeJS.ProcessEnv): FrontConfig {
+export function readFrontConfig(rawEnv: NodeJS.ProcessEnv): FrontConfig {
+  // An empty variable means "not set" (as shells and compose files often pass them).
+  const env = Object.fromEntries(Object.entries(rawEnv).filter(([, value]) => value !== ''));
   const parsed = frontEnvSchema.safeParse(env);
   if (!parsed.success) throw describeIssues(parsed.error);
   let aws: ReturnType<typeof readAwsEnvironment>;

@@ -1,0 +1,69 @@
+import { ValidationError } from '../../core/errors/index.js';
+import { readFrontConfig } from './front-config.js';
+
+function fieldOf(env: NodeJS.ProcessEnv): string | undefined {
+  try {
+    readFrontConfig(env);
+  } catch (error) {
+    if (error instanceof ValidationError) return error.field;
+    throw error;
+  }
+  return undefined;
+}
+
+describe('readFrontConfig', () => {
+  it('uses the documented defaults for an empty environment', () => {
+    expect(readFrontConfig({})).toMatchObject({
+      host: '0.0.0.0',
+      port: 50051,
+      healthPort: 8080,
+      logLevel: 'info',
+      resources: { tableName: 'sluice-jobs', queuePrefix: 'sluice' },
+      producer: { lingerMs: 5, maxBatchBytes: 262_144, maxInFlightBatches: 8, maxPending: 4_096 },
+      streamMaxInFlight: 256,
+      watch: { fastIntervalMs: 25, slowIntervalMs: 500 },
+      maxWatchJobs: 1_000,
+      shutdownGraceMs: 15_000,
+      grpc: { keepaliveTimeMs: 300_000 },
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(readFrontConfig({ SLUICE_PORT: '', AWS_ENDPOINT_URL: '' })).toMatchObject({
+      port: 50051,
+      aws: { endpoint: undefined },
+    });
+  });
+
+  it('reads the tunables', () => {
+    const config = readFrontConfig({
+      SLUICE_PORT: '0',
+      SLUICE_BATCH_LINGER_MS: '2',
+      SLUICE_PRODUCER_MAX_PENDING: '100',
+      SLUICE_WATCH_FAST_INTERVAL_MS: '10',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
+    });
+    expect(config).toMatchObject({
+      port: 0,
+      producer: { lingerMs: 2, maxPending: 100 },
+      watch: { fastIntervalMs: 10 },
+      aws: { endpoint: 'http://127.0.0.1:4566' },
+    });
+  });
+
+  it.each<[string, NodeJS.ProcessEnv]>([
+    ['SLUICE_PORT', { SLUICE_PORT: '70000' }],
+    ['SLUICE_HEALTH_PORT', { SLUICE_HEALTH_PORT: 'http' }],
+    ['SLUICE_LOG_LEVEL', { SLUICE_LOG_LEVEL: 'loud' }],
+    ['SLUICE_SHUTDOWN_GRACE_MS', { SLUICE_SHUTDOWN_GRACE_MS: '60000' }],
+    ['SLUICE_GRPC_KEEPALIVE_TIME_MS', { SLUICE_GRPC_KEEPALIVE_TIME_MS: '400000' }],
+    [
+      'SLUICE_WATCH_SLOW_INTERVAL_MS',
+      { SLUICE_WATCH_FAST_INTERVAL_MS: '100', SLUICE_WATCH_SLOW_INTERVAL_MS: '50' },
+    ],
+    ['SLUICE_TABLE_NAME', { SLUICE_TABLE_NAME: 'x' }],
+    ['AWS_ENDPOINT_URL', { AWS_ENDPOINT_URL: 'not a url' }],
+  ])('names %s when it is invalid', (field, env) => {
+    expect(fieldOf(env)).toBe(field);
+  });
+});

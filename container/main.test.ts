@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { credentials } from '@grpc/grpc-js';
+import { createAwsClients, destroyAwsClients, type AwsClients } from '../core/aws/aws-clients.js';
+import { CHANNELS } from '../core/channels/channels.js';
+import {
+  startEmbeddedEmulators,
+  type EmbeddedEmulators,
+} from '../local/emulators/embedded-emulators.js';
+import { startManagedProcess } from '../local/process/managed-process.js';
+import { provisionResources } from '../local/provision/provision-resources.js';
+import { JobServiceClient, type SubmitJobResponse } from '../proto/gen/ts/sluice/v1/job_service.js';
+import { submitRequest, unary } from './testing/front-test-bed.js';
+
+const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+const RESOURCES = { tableName: 'main-jobs', queuePrefix: 'main' };
+
+let emulators: EmbeddedEmulators;
+let clients: AwsClients;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  emulators = await startEmbeddedEmulators();
+  clients = createAwsClients({
+    region: 'us-east-1',
+    sqsEndpoint: emulators.sqsEndpoint,
+    dynamoEndpoint: emulators.dynamoEndpoint,
+  });
+  await provisionResources(clients, CHANNELS, RESOURCES);
+  env = {
+    ...process.env,
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoEndpoint,
+    SLUICE_TABLE_NAME: RESOURCES.tableName,
+    SLUICE_QUEUE_PREFIX: RESOURCES.queuePrefix,
+    SLUICE_HOST: '127.0.0.1',
+    SLUICE_PORT: '0',
+    SLUICE_HEALTH_PORT: '0',
+    SLUICE_LOG_LEVEL: 'info',
+  };
+});
+
+afterAll(async () => {
+  destroyAwsClients(clients);
+  await emulators.stop();
+});
+
+/** Runs the entrypoint to its exit; resolves with its exit code and output. */
+function runToExit(
+  extraEnv: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('container/main.ts', () => {
+  it('prints one ready line with its ports, serves, logs JSON only, and exits 0 on SIGTERM', async () => {
+    const lines: string[] = [];
+    const front = await startManagedProcess({
+      name: 'front',
+      nodeArgs: ['--import', 'tsx', MAIN],
+      env,
+      onOutput: (line) => lines.push(line),
+    });
+    expect(Object.keys(front.ready)).toEqual(['sluice', 'grpcPort', 'healthPort']);
+    const { grpcPort, healthPort } = front.ready as unknown as {
+      grpcPort: number;
+      healthPort: number;
+    };
+
+    const client = new JobServiceClient(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
+    const ack = await unary<SubmitJobResponse>((callback) =>
+      client.submitJob(submitRequest(), callback),
+    );
+    expect(ack.jobId).toHaveLength(26);
+    expect((await fetch(`http://127.0.0.1:${healthPort}/`)).status).toBe(200);
+    client.close();
+
+    const started = Date.now();
+    expect(await front.stop()).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const logs = lines.filter((line) => line.startsWith('{'));
+    expect(logs.length).toBeGreaterThan(0);
+    for (const line of logs) expect(() => JSON.parse(line) as unknown).not.toThrow();
+    expect(logs.some((line) => line.includes('"front stopped"'))).toBe(true);
+  });
+
+  it('exits 1 naming the variable when the configuration is invalid', async () => {
+    const { code, stdout, stderr } = await runToExit({ SLUICE_PORT: 'not-a-port' });
+    expect(code).toBe(1);
+    expect(stderr).toContain('SLUICE_PORT');
+    expect(stdout).not.toContain('"sluice":"ready"');
+  });
+
+  it('exits 1 when its queues do not exist', async () => {
+    const { code, stdout } = await runToExit({ SLUICE_QUEUE_PREFIX: 'nothing-here' });
+    expect(code).toBe(1);
+    expect(stdout).toContain('the front could not start');
+    expect(stdout).not.toContain('"sluice":"ready"');
+  });
+});
