@@ -8,6 +8,8 @@ export interface HttpHealthServerOptions {
   port: number;
   /** Whether the front serves now. */
   isServing: () => boolean;
+  /** The counters served as JSON at `/metrics`. */
+  metrics?: () => unknown;
 }
 
 /** A running HTTP health endpoint. */
@@ -20,12 +22,14 @@ export interface HttpHealthServer {
 const HTTP_OK = 200;
 /** The HTTP status of a front that is starting or draining. */
 const HTTP_UNAVAILABLE = 503;
+/** The path of the counters. */
+const METRICS_PATH = '/metrics';
 
 /**
  * A plain HTTP health endpoint for load balancers that do not speak gRPC
  * (the NLB target group): any GET answers 200 `{"status":"SERVING"}` while
  * the front serves and 503 `{"status":"NOT_SERVING"}` while it starts or
- * drains.
+ * drains. `GET /metrics` answers the front's counters as JSON.
  *
  * @example
  * ```ts
@@ -36,6 +40,14 @@ export async function startHttpHealthServer(
   options: HttpHealthServerOptions,
 ): Promise<HttpHealthServer> {
   const server: Server = createServer((request, response) => {
+    if (options.metrics !== undefined && request.url === METRICS_PATH) {
+      response.writeHead(HTTP_OK, {
+        'content-type': 'application/json',
+        'cache-control': 'no-store',
+      });
+      response.end(JSON.stringify(options.metrics()));
+      return;
+    }
     const serving = options.isServing();
     response.writeHead(serving ? HTTP_OK : HTTP_UNAVAILABLE, {
       'content-type': 'application/json',

@@ -1,19 +1,4 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import {
-  credentials,
-  loadPackageDefinition,
-  Metadata,
-  status,
-  type Client,
-  type ClientDuplexStream,
-  type ClientReadableStream,
-  type GrpcObject,
-  type ServiceClientConstructor,
-  type ServiceError,
-} from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { Metadata, status, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import type {
   SubmitJobsRequest,
   SubmitJobsResponse,
@@ -26,13 +11,8 @@ import {
   type FrontTestBed,
   type TestFront,
 } from '../testing/front-test-bed.js';
+import { healthClient, reflect } from '../testing/grpc-probes.js';
 import { JOB_SERVICE_NAME } from './start-front.js';
-
-const require = createRequire(import.meta.url);
-const REFLECTION_PROTO = join(
-  dirname(require.resolve('@grpc/reflection/package.json')),
-  'build/proto/grpc/reflection/v1/reflection.proto',
-);
 
 let bed: FrontTestBed;
 
@@ -41,52 +21,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => bed.stop());
-
-function serviceClient(proto: string, service: string, port: number): Client {
-  const definition = loadPackageDefinition(loadSync(proto, { keepCase: true, enums: String }));
-  let node: unknown = definition;
-  for (const part of service.split('.')) node = (node as GrpcObject)[part];
-  const Constructor = node as ServiceClientConstructor;
-  return new Constructor(`127.0.0.1:${port}`, credentials.createInsecure());
-}
-
-interface HealthClient extends Client {
-  check(
-    request: { service: string },
-    callback: (error: ServiceError | null, response: { status: string }) => void,
-  ): void;
-  watch(request: { service: string }): ClientReadableStream<{ status: string }>;
-}
-
-interface ReflectionResponse {
-  list_services_response?: { service: { name: string }[] };
-  file_descriptor_response?: { file_descriptor_proto: Buffer[] };
-}
-
-function healthClient(port: number): HealthClient {
-  return serviceClient(healthProtoPath, 'grpc.health.v1.Health', port) as HealthClient;
-}
-
-/** One request on the reflection stream. */
-function reflect(port: number, request: Record<string, string>): Promise<ReflectionResponse> {
-  const client = serviceClient(
-    REFLECTION_PROTO,
-    'grpc.reflection.v1.ServerReflection',
-    port,
-  ) as Client & {
-    ServerReflectionInfo(): ClientDuplexStream<Record<string, string>, ReflectionResponse>;
-  };
-  const call = client.ServerReflectionInfo();
-  return new Promise((resolve, reject) => {
-    call.once('data', (response: ReflectionResponse) => {
-      call.end();
-      client.close();
-      resolve(response);
-    });
-    call.once('error', reject);
-    call.write(request);
-  });
-}
 
 async function httpHealth(port: number): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`http://127.0.0.1:${port}/`);
@@ -115,6 +49,15 @@ describe('startFront', () => {
       status: 200,
       body: { status: 'SERVING' },
     });
+  });
+
+  it('serves its producer and watch counters as JSON at /metrics', async () => {
+    await unary((callback) => served.client.submitJob(submitRequest(), callback));
+    const response = await fetch(`http://127.0.0.1:${served.front.healthPort}/metrics`);
+    const metrics = (await response.json()) as ReturnType<typeof served.front.metrics>;
+    expect(metrics.producer.sendBatchRequests).toBeGreaterThanOrEqual(1);
+    expect(metrics.producer.entriesSent).toBeGreaterThanOrEqual(1);
+    expect(metrics.watch).toMatchObject({ polls: expect.any(Number) as number, batchGetCalls: 0 });
   });
 
   it('lists the JobService and the health service through reflection, and describes them', async () => {

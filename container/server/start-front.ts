@@ -211,10 +211,12 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
   new ReflectionService(descriptors).addToServer(server);
 
   const grpcPort = await bind(server, bindAddress(host, options.port ?? DEFAULT_GRPC_PORT));
+  const metrics = (): FrontMetrics => ({ producer: producers.metrics, watch: watchHub.metrics });
   const httpHealth = await startHttpHealthServer({
     host,
     port: options.healthPort ?? DEFAULT_HEALTH_PORT,
     isServing: () => serving,
+    metrics,
   }).catch((error: unknown) => {
     server.forceShutdown();
     throw error;
@@ -244,7 +246,7 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
     get serving() {
       return serving;
     },
-    metrics: () => ({ producer: producers.metrics, watch: watchHub.metrics }),
+    metrics,
     shutdown: () => {
       stopping ??= shutdown();
       return stopping;

@@ -1,0 +1,91 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { credentials } from '@grpc/grpc-js';
+import {
+  createAwsClients,
+  destroyAwsClients,
+  type AwsClients,
+} from '../../core/aws/aws-clients.js';
+import { CHANNELS } from '../../core/channels/channels.js';
+import {
+  startEmbeddedEmulators,
+  type EmbeddedEmulators,
+} from '../../local/emulators/embedded-emulators.js';
+import { startManagedProcess, type ManagedProcess } from '../../local/process/managed-process.js';
+import { provisionResources } from '../../local/provision/provision-resources.js';
+import {
+  JobServiceClient,
+  type SubmitJobResponse,
+} from '../../proto/gen/ts/sluice/v1/job_service.js';
+import { submitRequest, unary } from '../testing/front-test-bed.js';
+import { healthClient, reflect } from '../testing/grpc-probes.js';
+import { bundleFront } from './bundle-front.js';
+
+const RESOURCES = { tableName: 'bundle-jobs', queuePrefix: 'bundle' };
+let emulators: EmbeddedEmulators;
+let clients: AwsClients;
+let outDir: string;
+let front: ManagedProcess;
+let grpcPort: number;
+
+beforeAll(async () => {
+  emulators = await startEmbeddedEmulators();
+  clients = createAwsClients({
+    region: 'us-east-1',
+    sqsEndpoint: emulators.sqsEndpoint,
+    dynamoEndpoint: emulators.dynamoEndpoint,
+  });
+  await provisionResources(clients, CHANNELS, RESOURCES);
+  // Outside the repository: no node_modules to fall back on, as in the image.
+  outDir = await mkdtemp(join(tmpdir(), 'sluice-front-bundle-'));
+  const entry = await bundleFront({ outDir });
+  front = await startManagedProcess({
+    name: 'front-bundle',
+    nodeArgs: [entry],
+    env: {
+      PATH: process.env.PATH,
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoEndpoint,
+      SLUICE_TABLE_NAME: RESOURCES.tableName,
+      SLUICE_QUEUE_PREFIX: RESOURCES.queuePrefix,
+      SLUICE_HOST: '127.0.0.1',
+      SLUICE_PORT: '0',
+      SLUICE_HEALTH_PORT: '0',
+      SLUICE_LOG_LEVEL: 'silent',
+    },
+  });
+  grpcPort = Number(front.ready.grpcPort);
+});
+
+afterAll(async () => {
+  await front.stop();
+  destroyAwsClients(clients);
+  await emulators.stop();
+  await rm(outDir, { recursive: true, force: true });
+});
+
+describe('bundleFront', () => {
+  it('builds one self-contained file that serves the JobService', async () => {
+    const client = new JobServiceClient(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
+    const ack = await unary<SubmitJobResponse>((callback) =>
+      client.submitJob(submitRequest(), callback),
+    );
+    expect(ack.jobId).toHaveLength(26);
+    client.close();
+  });
+
+  it('ships the .proto files the health and reflection services read at run time', async () => {
+    const health = healthClient(grpcPort);
+    const response = await unary<{ status: string }>((callback) =>
+      health.check({ service: 'sluice.v1.JobService' }, callback),
+    );
+    expect(response.status).toBe('SERVING');
+    health.close();
+    const listed = await reflect(grpcPort, { list_services: '*' });
+    expect(listed.list_services_response?.service.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['sluice.v1.JobService', 'grpc.health.v1.Health']),
+    );
+  });
+});
