@@ -1,50 +1,22 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { credentials } from '@grpc/grpc-js';
-import { createAwsClients, destroyAwsClients, type AwsClients } from '../core/aws/aws-clients.js';
-import { CHANNELS } from '../core/channels/channels.js';
-import {
-  startEmbeddedEmulators,
-  type EmbeddedEmulators,
-} from '../local/emulators/embedded-emulators.js';
 import { startManagedProcess } from '../local/process/managed-process.js';
-import { provisionResources } from '../local/provision/provision-resources.js';
 import { JobServiceClient, type SubmitJobResponse } from '../proto/gen/ts/sluice/v1/job_service.js';
+import { startAwsTestBed, type AwsTestBed } from './testing/aws-test-bed.js';
 import { submitRequest, unary } from './testing/front-test-bed.js';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
-const RESOURCES = { tableName: 'main-jobs', queuePrefix: 'main' };
 
-let emulators: EmbeddedEmulators;
-let clients: AwsClients;
+let bed: AwsTestBed;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  emulators = await startEmbeddedEmulators();
-  clients = createAwsClients({
-    region: 'us-east-1',
-    sqsEndpoint: emulators.sqsEndpoint,
-    dynamoEndpoint: emulators.dynamoEndpoint,
-  });
-  await provisionResources(clients, CHANNELS, RESOURCES);
-  env = {
-    ...process.env,
-    AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
-    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoEndpoint,
-    SLUICE_TABLE_NAME: RESOURCES.tableName,
-    SLUICE_QUEUE_PREFIX: RESOURCES.queuePrefix,
-    SLUICE_HOST: '127.0.0.1',
-    SLUICE_PORT: '0',
-    SLUICE_HEALTH_PORT: '0',
-    SLUICE_LOG_LEVEL: 'info',
-  };
+  bed = await startAwsTestBed({ tableName: 'main-jobs', queuePrefix: 'main' });
+  env = { ...process.env, ...bed.frontEnv, SLUICE_LOG_LEVEL: 'info' };
 });
 
-afterAll(async () => {
-  destroyAwsClients(clients);
-  await emulators.stop();
-});
+afterAll(() => bed.stop());
 
 /** Runs the entrypoint to its exit; resolves with its exit code and output. */
 function runToExit(

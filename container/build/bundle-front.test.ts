@@ -2,67 +2,33 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentials } from '@grpc/grpc-js';
-import {
-  createAwsClients,
-  destroyAwsClients,
-  type AwsClients,
-} from '../../core/aws/aws-clients.js';
-import { CHANNELS } from '../../core/channels/channels.js';
-import {
-  startEmbeddedEmulators,
-  type EmbeddedEmulators,
-} from '../../local/emulators/embedded-emulators.js';
 import { startManagedProcess, type ManagedProcess } from '../../local/process/managed-process.js';
-import { provisionResources } from '../../local/provision/provision-resources.js';
 import {
   JobServiceClient,
   type SubmitJobResponse,
 } from '../../proto/gen/ts/sluice/v1/job_service.js';
+import { startAwsTestBed, type AwsTestBed } from '../testing/aws-test-bed.js';
 import { submitRequest, unary } from '../testing/front-test-bed.js';
 import { healthClient, reflect } from '../testing/grpc-probes.js';
 import { bundleFront } from './bundle-front.js';
 
-const RESOURCES = { tableName: 'bundle-jobs', queuePrefix: 'bundle' };
-let emulators: EmbeddedEmulators;
-let clients: AwsClients;
+let bed: AwsTestBed;
 let outDir: string;
 let front: ManagedProcess;
 let grpcPort: number;
 
 beforeAll(async () => {
-  emulators = await startEmbeddedEmulators();
-  clients = createAwsClients({
-    region: 'us-east-1',
-    sqsEndpoint: emulators.sqsEndpoint,
-    dynamoEndpoint: emulators.dynamoEndpoint,
-  });
-  await provisionResources(clients, CHANNELS, RESOURCES);
-  // Outside the repository: no node_modules to fall back on, as in the image.
+  bed = await startAwsTestBed({ tableName: 'bundle-jobs', queuePrefix: 'bundle' });
+  // Outside the repository, with no other environment: no node_modules to fall back on, as in the image.
   outDir = await mkdtemp(join(tmpdir(), 'sluice-front-bundle-'));
   const entry = await bundleFront({ outDir });
-  front = await startManagedProcess({
-    name: 'front-bundle',
-    nodeArgs: [entry],
-    env: {
-      PATH: process.env.PATH,
-      AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoEndpoint,
-      SLUICE_TABLE_NAME: RESOURCES.tableName,
-      SLUICE_QUEUE_PREFIX: RESOURCES.queuePrefix,
-      SLUICE_HOST: '127.0.0.1',
-      SLUICE_PORT: '0',
-      SLUICE_HEALTH_PORT: '0',
-      SLUICE_LOG_LEVEL: 'silent',
-    },
-  });
+  front = await startManagedProcess({ name: 'front-bundle', nodeArgs: [entry], env: bed.frontEnv });
   grpcPort = Number(front.ready.grpcPort);
 });
 
 afterAll(async () => {
   await front.stop();
-  destroyAwsClients(clients);
-  await emulators.stop();
+  await bed.stop();
   await rm(outDir, { recursive: true, force: true });
 });
 

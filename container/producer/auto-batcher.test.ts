@@ -1,28 +1,16 @@
-import {
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
-import {
-  createAwsClients,
-  destroyAwsClients,
-  type AwsClients,
-} from '../../core/aws/aws-clients.js';
+import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { resolveChannelQueues } from '../../core/aws/queue-directory.js';
 import { CHANNELS } from '../../core/channels/channels.js';
 import { ResourceExhaustedError, UnavailableError } from '../../core/errors/index.js';
-import {
-  startEmbeddedEmulators,
-  type EmbeddedEmulators,
-} from '../../local/emulators/embedded-emulators.js';
 import { provisionResources } from '../../local/provision/provision-resources.js';
+import { startAwsTestBed, testSqsClient, type AwsTestBed } from '../testing/aws-test-bed.js';
 import { startSqsFaultProxy, type SqsFaultPlan } from '../testing/sqs-fault-proxy.js';
 import { SqsAutoBatcher, type SqsAutoBatcherOptions, type SqsBatchEntry } from './auto-batcher.js';
 import { MessageRejectedError } from './message-rejected-error.js';
 
-let emulators: EmbeddedEmulators;
-let clients: AwsClients;
+let bed: AwsTestBed;
+let emulators: AwsTestBed['emulators'];
+let clients: AwsTestBed['clients'];
 let prefixCounter = 0;
 
 /** A long linger: a batch leaves only when full, flushed or closed. */
@@ -30,18 +18,11 @@ const HOLD_MS = 60_000;
 const FAST_RETRY = { initialBackoffMs: 1, maxBackoffMs: 5 };
 
 beforeAll(async () => {
-  emulators = await startEmbeddedEmulators();
-  clients = createAwsClients({
-    region: 'us-east-1',
-    sqsEndpoint: emulators.sqsEndpoint,
-    dynamoEndpoint: emulators.dynamoEndpoint,
-  });
+  bed = await startAwsTestBed({ tableName: 'batcher-jobs', queuePrefix: 'batcher0' });
+  ({ emulators, clients } = bed);
 });
 
-afterAll(async () => {
-  destroyAwsClients(clients);
-  await emulators.stop();
-});
+afterAll(() => bed.stop());
 
 /** A fresh FIFO queue per test, so counts never mix. */
 async function freshQueue(): Promise<string> {
@@ -54,12 +35,7 @@ async function freshQueue(): Promise<string> {
 
 /** An SQS client without SDK retries (only the batcher retries), counting its calls. */
 function countingClient(endpoint: string): { sqs: SQSClient; calls: Map<string, number> } {
-  const sqs = new SQSClient({
-    region: 'us-east-1',
-    endpoint,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
+  const sqs = testSqsClient(endpoint, { maxAttempts: 1 });
   const calls = new Map<string, number>();
   sqs.middlewareStack.add(
     (next, context) => (args) => {
@@ -76,18 +52,7 @@ function entry(n: number, groupId = `g${n}`): SqsBatchEntry {
   return { id, body: JSON.stringify({ n }), groupId, deduplicationId: id };
 }
 
-async function queueDepth(queueUrl: string): Promise<number> {
-  const { Attributes } = await clients.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
-    Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
-  );
-}
+const queueDepth = (queueUrl: string): Promise<number> => bed.queueDepth(queueUrl);
 
 function batcherFor(
   sqs: SQSClient,

@@ -1,10 +1,10 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { status, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import type {
   JobServiceClient,
   SubmitJobsRequest,
   SubmitJobsResponse,
 } from '../../proto/gen/ts/sluice/v1/job_service.js';
+import { testSqsClient } from '../testing/aws-test-bed.js';
 import { startSqsFaultProxy } from '../testing/sqs-fault-proxy.js';
 import {
   eventually,
@@ -116,11 +116,7 @@ describe('SubmitJobs', () => {
       kind: 'forward',
       until: stalled,
     }));
-    const sqs = new SQSClient({
-      region: 'us-east-1',
-      endpoint: proxy.endpoint,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
+    const sqs = testSqsClient(proxy.endpoint);
     const { client: slow, front } = await bed.startFront({ sqs, streamMaxInFlight: 16 });
     const call = slow.submitJobs();
     const done = collect(call);

@@ -1,12 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import {
-  createAwsClients,
-  destroyAwsClients,
-  type AwsClients,
-} from '../../core/aws/aws-clients.js';
-import { resolveChannelQueues, type ChannelQueues } from '../../core/aws/queue-directory.js';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { CHANNELS } from '../../core/channels/channels.js';
 import { decodeEnvelope } from '../../core/envelope/message-envelope.js';
 import { UnavailableError, ValidationError } from '../../core/errors/index.js';
@@ -15,40 +9,29 @@ import { jobRecordFromEnvelope } from '../../core/jobs/job-record-from-envelope.
 import { JobsTable } from '../../core/jobs/jobs-table.js';
 import type { SubmitJobInput } from '../../core/validation/job-submission.js';
 import { DEFAULT_SUBMIT_LIMITS } from '../../core/validation/limits.js';
-import {
-  startEmbeddedEmulators,
-  type EmbeddedEmulators,
-} from '../../local/emulators/embedded-emulators.js';
-import { provisionResources } from '../../local/provision/provision-resources.js';
 import { ChannelProducers } from '../producer/channel-producers.js';
+import { startAwsTestBed, testSqsClient, type AwsTestBed } from '../testing/aws-test-bed.js';
 import { startSqsFaultProxy } from '../testing/sqs-fault-proxy.js';
 import { JobSubmitter, type JobSubmitterOptions } from './job-submitter.js';
 
 const TENANT = 'default';
-const RESOURCES = { tableName: 'submit-jobs', queuePrefix: 'submit' };
-let emulators: EmbeddedEmulators;
-let clients: AwsClients;
-let queues: Map<string, ChannelQueues>;
+let bed: AwsTestBed;
 let table: JobsTable;
 let producers: ChannelProducers;
 
 beforeAll(async () => {
-  emulators = await startEmbeddedEmulators();
-  clients = createAwsClients({
-    region: 'us-east-1',
-    sqsEndpoint: emulators.sqsEndpoint,
-    dynamoEndpoint: emulators.dynamoEndpoint,
+  bed = await startAwsTestBed({ tableName: 'submit-jobs', queuePrefix: 'submit' });
+  table = bed.table;
+  producers = new ChannelProducers({
+    sqs: bed.clients.sqs,
+    queues: bed.queues,
+    tunables: { lingerMs: 1 },
   });
-  await provisionResources(clients, CHANNELS, RESOURCES);
-  queues = await resolveChannelQueues(clients.sqs, CHANNELS, RESOURCES.queuePrefix);
-  table = new JobsTable({ client: clients.documents, tableName: RESOURCES.tableName });
-  producers = new ChannelProducers({ sqs: clients.sqs, queues, tunables: { lingerMs: 1 } });
 });
 
 afterAll(async () => {
   await producers.close();
-  destroyAwsClients(clients);
-  await emulators.stop();
+  await bed.stop();
 });
 
 function input(overrides: Partial<SubmitJobInput> = {}): SubmitJobInput {
@@ -74,18 +57,7 @@ function submitter(overrides: Partial<JobSubmitterOptions> = {}): JobSubmitter {
   });
 }
 
-async function queueDepth(): Promise<number> {
-  const { Attributes } = await clients.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queues.get('default')?.queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
-    Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
-  );
-}
+const queueDepth = (): Promise<number> => bed.queueDepth();
 
 describe('JobSubmitter', () => {
   it('acknowledges a job whose message is queued and whose QUEUED record exists', async () => {
@@ -111,9 +83,9 @@ describe('JobSubmitter', () => {
     const record = await table.get({ tenant: TENANT, jobId: ack.jobId });
     let envelope;
     while (envelope?.jobId !== ack.jobId) {
-      const { Messages } = await clients.sqs.send(
+      const { Messages } = await bed.clients.sqs.send(
         new ReceiveMessageCommand({
-          QueueUrl: queues.get('default')?.queueUrl,
+          QueueUrl: bed.queueUrl,
           MaxNumberOfMessages: 10,
           MessageSystemAttributeNames: ['MessageGroupId'],
         }),
@@ -190,18 +162,13 @@ describe('JobSubmitter', () => {
   });
 
   it('fails with UnavailableError and writes no record when SQS refuses the message', async () => {
-    const proxy = await startSqsFaultProxy(emulators.sqsEndpoint, () => ({
+    const proxy = await startSqsFaultProxy(bed.emulators.sqsEndpoint, () => ({
       kind: 'fail',
       status: 400,
       errorType: 'AccessDenied',
     }));
-    const sqs = new SQSClient({
-      region: 'us-east-1',
-      endpoint: proxy.endpoint,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      maxAttempts: 1,
-    });
-    const failing = new ChannelProducers({ sqs, queues, tunables: { lingerMs: 1 } });
+    const sqs = testSqsClient(proxy.endpoint, { maxAttempts: 1 });
+    const failing = new ChannelProducers({ sqs, queues: bed.queues, tunables: { lingerMs: 1 } });
     const jobId = createJobIdGenerator()();
     const jobs = submitter({ producers: failing, nextJobId: () => jobId });
 
@@ -224,7 +191,7 @@ describe('JobSubmitter', () => {
     const jobs = submitter({
       table: new JobsTable({
         client: DynamoDBDocumentClient.from(unreachable),
-        tableName: RESOURCES.tableName,
+        tableName: bed.resources.tableName,
       }),
     });
     const before = await queueDepth();

@@ -1,37 +1,17 @@
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { credentials, type Metadata, type ServiceError } from '@grpc/grpc-js';
-import {
-  createAwsClients,
-  destroyAwsClients,
-  type AwsClients,
-} from '../../core/aws/aws-clients.js';
-import { resolveChannelQueues, type ChannelQueues } from '../../core/aws/queue-directory.js';
-import { CHANNELS } from '../../core/channels/channels.js';
-import { JobsTable } from '../../core/jobs/jobs-table.js';
 import { createLogger } from '../../core/logging/logger.js';
-import {
-  startEmbeddedEmulators,
-  type EmbeddedEmulators,
-} from '../../local/emulators/embedded-emulators.js';
-import { provisionResources } from '../../local/provision/provision-resources.js';
 import {
   JobServiceClient,
   type SubmitJobRequest,
 } from '../../proto/gen/ts/sluice/v1/job_service.js';
 import { FIELD_METADATA_KEY } from '../service/error-status.js';
 import { startFront, type FrontOptions, type RunningFront } from '../server/start-front.js';
+import { startAwsTestBed, type AwsTestBed } from './aws-test-bed.js';
 
-/** Emulators, provisioned resources and AWS clients shared by a test file's fronts. */
-export interface FrontTestBed {
-  readonly emulators: EmbeddedEmulators;
-  readonly clients: AwsClients;
-  readonly table: JobsTable;
-  readonly queues: ReadonlyMap<string, ChannelQueues>;
+/** An `AwsTestBed` that also starts in-process fronts over real gRPC. */
+export interface FrontTestBed extends AwsTestBed {
   /** Starts a front on 127.0.0.1 (free ports, silent logs); stopped by `stop`. */
   startFront(options?: Partial<FrontOptions>): Promise<TestFront>;
-  /** Messages in the default channel's queue, visible or in flight. */
-  queueDepth(): Promise<number>;
-  stop(): Promise<void>;
 }
 
 /** A front under test and a generated client connected to it. */
@@ -98,8 +78,8 @@ export async function eventually(condition: () => boolean, timeoutMs = 10_000): 
 }
 
 /**
- * Starts the embedded emulators and provisions the channels' queues and the
- * jobs table under `queuePrefix`, for in-process fronts over real gRPC.
+ * Starts the emulators with the channels' queues and a jobs table under
+ * `queuePrefix` (`startAwsTestBed`), for in-process fronts over real gRPC.
  *
  * @example
  * ```ts
@@ -109,27 +89,15 @@ export async function eventually(condition: () => boolean, timeoutMs = 10_000): 
  * ```
  */
 export async function startFrontTestBed(queuePrefix: string): Promise<FrontTestBed> {
-  const emulators = await startEmbeddedEmulators();
-  const clients = createAwsClients({
-    region: 'us-east-1',
-    sqsEndpoint: emulators.sqsEndpoint,
-    dynamoEndpoint: emulators.dynamoEndpoint,
-  });
-  const resources = { tableName: `${queuePrefix}-jobs`, queuePrefix };
-  await provisionResources(clients, CHANNELS, resources);
-  const queues = await resolveChannelQueues(clients.sqs, CHANNELS, queuePrefix);
-  const table = new JobsTable({ client: clients.documents, tableName: resources.tableName });
+  const aws = await startAwsTestBed({ tableName: `${queuePrefix}-jobs`, queuePrefix });
   const started: TestFront[] = [];
   return {
-    emulators,
-    clients,
-    table,
-    queues,
+    ...aws,
     startFront: async (options = {}) => {
       const front = await startFront({
-        sqs: clients.sqs,
-        table,
-        queues,
+        sqs: aws.clients.sqs,
+        table: aws.table,
+        queues: aws.queues,
         host: '127.0.0.1',
         port: 0,
         healthPort: 0,
@@ -144,25 +112,12 @@ export async function startFrontTestBed(queuePrefix: string): Promise<FrontTestB
       started.push(testFront);
       return testFront;
     },
-    queueDepth: async () => {
-      const { Attributes } = await clients.sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: queues.get('default')?.queueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      );
-      return (
-        Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
-        Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
-      );
-    },
     stop: async () => {
       for (const { client, front } of started) {
         client.close();
         await front.shutdown();
       }
-      destroyAwsClients(clients);
-      await emulators.stop();
+      await aws.stop();
     },
   };
 }

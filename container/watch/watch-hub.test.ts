@@ -1,42 +1,22 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  createAwsClients,
-  destroyAwsClients,
-  type AwsClients,
-} from '../../core/aws/aws-clients.js';
-import { CHANNELS } from '../../core/channels/channels.js';
 import { UnavailableError } from '../../core/errors/index.js';
 import type { JobRecord } from '../../core/jobs/job.js';
 import { JobsTable } from '../../core/jobs/jobs-table.js';
-import {
-  startEmbeddedEmulators,
-  type EmbeddedEmulators,
-} from '../../local/emulators/embedded-emulators.js';
-import { provisionResources } from '../../local/provision/provision-resources.js';
+import { startAwsTestBed, type AwsTestBed } from '../testing/aws-test-bed.js';
 import { WatchHub, type PollReport, type WatchHubOptions } from './watch-hub.js';
 
 const TABLE = 'watch-jobs';
-let emulators: EmbeddedEmulators;
-let clients: AwsClients;
+let bed: AwsTestBed;
 let table: JobsTable;
 let counter = 0;
 
 beforeAll(async () => {
-  emulators = await startEmbeddedEmulators();
-  clients = createAwsClients({
-    region: 'us-east-1',
-    sqsEndpoint: emulators.sqsEndpoint,
-    dynamoEndpoint: emulators.dynamoEndpoint,
-  });
-  await provisionResources(clients, CHANNELS, { tableName: TABLE, queuePrefix: 'watch' });
-  table = new JobsTable({ client: clients.documents, tableName: TABLE });
+  bed = await startAwsTestBed({ tableName: TABLE, queuePrefix: 'watch' });
+  table = bed.table;
 });
 
-afterAll(async () => {
-  destroyAwsClients(clients);
-  await emulators.stop();
-});
+afterAll(() => bed.stop());
 
 async function queuedJob(): Promise<JobRecord> {
   counter += 1;
@@ -71,7 +51,7 @@ async function succeed(record: JobRecord): Promise<void> {
 function countingTable(): { table: JobsTable; batchGets: () => number; destroy: () => void } {
   const dynamodb = new DynamoDBClient({
     region: 'us-east-1',
-    endpoint: emulators.dynamoEndpoint,
+    endpoint: bed.emulators.dynamoEndpoint,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     maxAttempts: 1,
   });
