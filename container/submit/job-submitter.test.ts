@@ -7,10 +7,10 @@ import { UnavailableError, ValidationError } from '../../core/errors/index.js';
 import { createJobIdGenerator, deterministicJobId } from '../../core/jobs/job-ids.js';
 import { jobRecordFromEnvelope } from '../../core/jobs/job-record-from-envelope.js';
 import { JobsTable } from '../../core/jobs/jobs-table.js';
-import type { SubmitJobInput } from '../../core/validation/job-submission.js';
 import { DEFAULT_SUBMIT_LIMITS } from '../../core/validation/limits.js';
 import { ChannelProducers } from '../producer/channel-producers.js';
 import { startAwsTestBed, testSqsClient, type AwsTestBed } from '../testing/aws-test-bed.js';
+import { submitRequest } from '../testing/front-test-bed.js';
 import { startSqsFaultProxy } from '../testing/sqs-fault-proxy.js';
 import { JobSubmitter, type JobSubmitterOptions } from './job-submitter.js';
 
@@ -34,18 +34,8 @@ afterAll(async () => {
   await bed.stop();
 });
 
-function input(overrides: Partial<SubmitJobInput> = {}): SubmitJobInput {
-  return {
-    channel: 'default',
-    type: 'echo',
-    payload: Buffer.from('{"hello":"world"}'),
-    contentType: 'application/json',
-    groupKey: '',
-    idempotencyKey: '',
-    attributes: {},
-    ...overrides,
-  };
-}
+/** A valid submit (channel `default`, type `echo`, JSON payload) with `overrides`. */
+const input = submitRequest;
 
 function submitter(overrides: Partial<JobSubmitterOptions> = {}): JobSubmitter {
   return new JobSubmitter({
