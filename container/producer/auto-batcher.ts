@@ -168,11 +168,6 @@ export class SqsAutoBatcher {
     }
   }
 
-  /** The queue this batcher sends to. */
-  get queueUrl(): string {
-    return this.#queueUrl;
-  }
-
   /** Whether `send` would accept an entry now. */
   get hasCapacity(): boolean {
     return !this.#closed && this.#pendingEntries.size < this.#maxPending;

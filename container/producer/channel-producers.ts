@@ -50,11 +50,6 @@ export class ChannelProducers {
     this.#batchers = batchers;
   }
 
-  /** The batcher of each channel. */
-  get batchers(): ReadonlyMap<string, SqsAutoBatcher> {
-    return this.#batchers;
-  }
-
   /** Whether every channel's batcher would accept an entry now. */
   get hasCapacity(): boolean {
     for (const batcher of this.#batchers.values()) if (!batcher.hasCapacity) return false;

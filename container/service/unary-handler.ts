@@ -5,7 +5,8 @@ import { statusFromError } from './error-status.js';
 /**
  * Adapts an async function to a grpc-js unary handler: its result is the
  * response, anything it throws becomes the call's status in the one place
- * that maps errors (`statusFromError`).
+ * that maps errors (`statusFromError`). At debug level every call is logged
+ * with its code and duration.
  *
  * @example
  * ```ts
@@ -19,9 +20,21 @@ export function unaryHandler<Request, Response>(
 ): handleUnaryCall<Request, Response> {
   const log = logger.child({ method });
   return (call, callback) => {
+    const started = performance.now();
     run(call).then(
-      (response) => callback(null, response),
-      (error: unknown) => callback(statusFromError(error, log)),
+      (response) => {
+        callback(null, response);
+        if (log.isLevelEnabled('debug')) {
+          log.debug({ code: 'OK', durationMs: performance.now() - started }, 'call answered');
+        }
+      },
+      (error: unknown) => {
+        const status = statusFromError(error, log);
+        callback(status);
+        if (log.isLevelEnabled('debug')) {
+          log.debug({ code: status.code, durationMs: performance.now() - started }, 'call failed');
+        }
+      },
     );
   };
 }

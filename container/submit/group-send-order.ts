@@ -24,11 +24,6 @@ export interface SendTurn {
 export class GroupSendOrder {
   readonly #tails = new Map<string, Promise<void>>();
 
-  /** The number of lines with turns still waiting (for tests and metrics). */
-  get activeLines(): number {
-    return this.#tails.size;
-  }
-
   /** Takes the next turn in the line `key`. */
   turn(key: string): SendTurn {
     const previous = this.#tails.get(key) ?? Promise.resolve();

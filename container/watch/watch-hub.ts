@@ -106,11 +106,6 @@ export class WatchHub implements SubscriptionOwner {
     };
   }
 
-  /** The interval the next poll is scheduled with. */
-  get currentIntervalMs(): number {
-    return this.#intervalMs;
-  }
-
   /** Whether a poll is scheduled or running (false: the hub is idle). */
   get active(): boolean {
     return this.#timer !== undefined || this.#polling;

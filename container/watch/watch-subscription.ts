@@ -50,11 +50,6 @@ export class WatchSubscription implements AsyncIterable<JobRecord> {
     return [...this.#open.values()];
   }
 
-  /** Whether the subscription ended (finished, closed or failed). */
-  get ended(): boolean {
-    return this.#ended;
-  }
-
   /** A newer record of a watched job (older or equal versions are ignored). */
   offer(record: JobRecord): void {
     if (this.#ended || !this.#open.has(record.jobId)) return;
