@@ -31,7 +31,16 @@ const scenarios = await runSuite(settings, {
   frontEnv:
     options.cpuProf === undefined
       ? {}
-      : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(options.cpuProf)}` },
+      : {
+          // Node 20 refuses --cpu-prof in NODE_OPTIONS; a preloaded inspector session does the same.
+          NODE_OPTIONS: [
+            process.env.NODE_OPTIONS,
+            `--import=${benchPath('profiling/cpu-profile-preload.mjs')}`,
+          ]
+            .filter((option) => option !== undefined && option !== '')
+            .join(' '),
+          BENCH_CPU_PROFILE_DIR: resolve(options.cpuProf),
+        },
 });
 const finishedAt = new Date();
 await writeResultsFile(options.output, {

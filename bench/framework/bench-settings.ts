@@ -14,8 +14,9 @@ export interface BenchSettings {
     warmupJobs: number;
     streamCounts: number[];
     windowPerStream: number;
-    ceilingBatchConcurrency: number;
-    ceilingPutConcurrency: number;
+    /** Batches in flight tried for the direct ceilings (the front's default is 8). */
+    ceilingBatchConcurrencies: number[];
+    ceilingPutConcurrencies: number[];
     ceilingWarmupMs: number;
     ceilingDurationMs: number;
   };
@@ -38,6 +39,7 @@ export interface BenchSettings {
     durationMs: number;
     cancels: number;
     cancelConcurrency: number;
+    cancelPhaseMs: number;
   };
   /** A load process that has not reported after this long is killed. */
   loadTimeoutMs: number;
@@ -60,26 +62,26 @@ const QUICK: BenchSettings = {
     streamCounts: [...SHARED.streamCounts],
     windowPerStream: SHARED.windowPerStream,
     warmupMs: 1000,
-    durationMs: 3000,
+    durationMs: 2500,
   },
-  unary: { concurrency: SHARED.concurrency, warmupMs: 1000, durationMs: 4000 },
+  unary: { concurrency: SHARED.concurrency, warmupMs: 1000, durationMs: 3000 },
   bulk: {
     jobs: 10_000,
-    warmupJobs: 500,
+    warmupJobs: 300,
     streamCounts: [...SHARED.streamCounts],
     windowPerStream: SHARED.windowPerStream,
-    ceilingBatchConcurrency: 8,
-    ceilingPutConcurrency: 64,
+    ceilingBatchConcurrencies: [8, 32],
+    ceilingPutConcurrencies: [8, 32],
     ceilingWarmupMs: 500,
-    ceilingDurationMs: 2500,
+    ceilingDurationMs: 1500,
   },
   endToEnd: {
     jobsPerSecond: SHARED.jobsPerSecond,
     warmupMs: 1000,
     durationMs: 6000,
     jobTimeoutMs: 20_000,
-    saturationJobs: 1500,
-    saturationWarmupJobs: 100,
+    saturationJobs: 800,
+    saturationWarmupJobs: 50,
     streams: 4,
     windowPerStream: SHARED.windowPerStream,
     idsPerWatch: SHARED.idsPerWatch,
@@ -89,9 +91,10 @@ const QUICK: BenchSettings = {
     jobs: SHARED.fanOutJobs,
     streams: SHARED.fanOutStreams,
     settleTimeoutMs: 30_000,
-    durationMs: 6000,
-    cancels: 300,
+    durationMs: 5000,
+    cancels: 200,
     cancelConcurrency: 8,
+    cancelPhaseMs: 5000,
   },
   loadTimeoutMs: 120_000,
 };
@@ -104,8 +107,10 @@ const FULL: BenchSettings = {
     ...QUICK.bulk,
     jobs: 100_000,
     warmupJobs: 2000,
-    ceilingWarmupMs: 2000,
-    ceilingDurationMs: 8000,
+    ceilingBatchConcurrencies: [4, 8, 32],
+    ceilingPutConcurrencies: [8, 32, 64],
+    ceilingWarmupMs: 1000,
+    ceilingDurationMs: 4000,
   },
   endToEnd: {
     ...QUICK.endToEnd,
@@ -115,7 +120,13 @@ const FULL: BenchSettings = {
     saturationWarmupJobs: 200,
     saturationTimeoutMs: 600_000,
   },
-  fanOut: { ...QUICK.fanOut, durationMs: 20_000, cancels: 1000, settleTimeoutMs: 60_000 },
+  fanOut: {
+    ...QUICK.fanOut,
+    durationMs: 20_000,
+    cancels: 1000,
+    cancelPhaseMs: 20_000,
+    settleTimeoutMs: 60_000,
+  },
   loadTimeoutMs: 900_000,
 };
 

@@ -37,17 +37,26 @@ export interface BulkSubmitLoadTask {
   returnJobIds: number;
 }
 
-/** The emulators' own ceilings for the calls one job needs on the submit path. */
+/** The calls of the submit path that a ceiling run can measure. */
+export type SubmitPathCall = 'sendBatch' | 'conditionalPut' | 'combined';
+
+/**
+ * The emulators' own ceilings for the calls one job needs on the submit path,
+ * each measured at every concurrency listed (a ceiling is the best of them).
+ */
 export interface SubmitPathCeilingTask {
   kind: 'submit-path-ceiling';
   awsEndpoint: string;
   queueUrl: string;
   tableName: string;
-  /** SendMessageBatch calls in flight. */
-  batchConcurrency: number;
+  calls: SubmitPathCall[];
+  /** SendMessageBatch calls in flight (also the combined run's batches in flight). */
+  batchConcurrencies: number[];
   /** Conditional PutItem calls in flight. */
-  putConcurrency: number;
+  putConcurrencies: number[];
+  /** Warm-up before each kind of call. */
   warmupMs: number;
+  /** Measured time of each concurrency. */
   durationMs: number;
 }
 
@@ -73,7 +82,11 @@ export interface SaturatedEndToEndTask {
   timeoutMs: number;
 }
 
-/** Many jobs watched on many streams of one front; some cancelled mid-window. */
+/**
+ * Many jobs watched on many streams of one front: a steady window with no
+ * changes (the poller's cost), then a phase that cancels some of the jobs
+ * (changes to deliver).
+ */
 export interface WatchFanOutTask {
   kind: 'watch-fanout';
   address: string;
@@ -83,6 +96,8 @@ export interface WatchFanOutTask {
   durationMs: number;
   cancels: number;
   cancelConcurrency: number;
+  /** The cancel phase ends after this long even if cancels remain. */
+  cancelPhaseMs: number;
 }
 
 /** Any task. */
@@ -114,15 +129,18 @@ export interface BulkSubmitResult extends ThroughputResult {
   jobIds: string[];
 }
 
-/** One of the submit path's calls, measured alone or together. */
-export interface SubmitPathCeilingResult {
-  /** Messages/s of 10-entry SendMessageBatch calls alone. */
-  sendBatch: ThroughputResult;
-  /** Conditional PutItem calls/s alone. */
-  conditionalPut: ThroughputResult;
-  /** Jobs/s doing exactly one job's calls: 1/10 of a batch send, then its put. */
-  combined: ThroughputResult;
+/** One concurrency of a ceiling run. */
+export interface CeilingPoint {
+  concurrency: number;
+  result: ThroughputResult;
 }
+
+/**
+ * The submit path's calls measured directly: messages/s of 10-entry
+ * SendMessageBatch calls alone, conditional PutItem calls/s alone, and jobs/s
+ * doing exactly one job's calls (a tenth of a batch send, then its put).
+ */
+export type SubmitPathCeilingResult = Partial<Record<SubmitPathCall, CeilingPoint[]>>;
 
 /** The result of the end-to-end saturation run. */
 export interface SaturatedEndToEndResult {
@@ -142,10 +160,13 @@ export interface WatchFanOutResult {
   /** Snapshots received before the window (each job's first state). */
   initialSnapshots: number;
   settleMs: number;
-  /** Snapshots received during the window. */
+  /** Snapshots received during the steady window. */
   windowEvents: number;
   windowMs: number;
   cancelled: number;
+  /** Snapshots received during the cancel phase (and until the streams were closed). */
+  cancelPhaseEvents: number;
+  cancelPhaseMs: number;
   /** Streams the server ended because every job on them was terminal. */
   streamsEndedByServer: number;
   errors: ErrorCounts;

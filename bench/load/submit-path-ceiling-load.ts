@@ -9,11 +9,12 @@ import { createJobIdGenerator } from '../../core/jobs/job-ids.js';
 import { jobRecordFromEnvelope } from '../../core/jobs/job-record-from-envelope.js';
 import { JobsTable } from '../../core/jobs/jobs-table.js';
 import { benchJobRequest } from './bench-job.js';
-import { runClosedLoop, warmThenMeasure } from './closed-loop.js';
+import { runClosedLoop } from './closed-loop.js';
 import type {
+  CeilingPoint,
+  SubmitPathCall,
   SubmitPathCeilingResult,
   SubmitPathCeilingTask,
-  ThroughputResult,
 } from './load-task.js';
 
 /** SQS's SendMessageBatch limit, and the batch the front aims to fill. */
@@ -25,12 +26,13 @@ const BENCH_REGION = 'us-east-1';
  * The emulators' own ceilings for exactly the calls one job needs on the
  * submit path, made directly (no gRPC, no front): 10-entry SendMessageBatch
  * calls alone, the record's conditional PutItem alone, and both together as
- * one job needs them (a tenth of a batch send, then its put). Each run is
- * preceded by a warm-up.
+ * one job needs them (a tenth of a batch send, then its put) — each at every
+ * concurrency asked for, after a warm-up, since the emulators' best
+ * concurrency differs from call to call.
  *
  * @example
  * ```ts
- * const ceiling = await runSubmitPathCeiling({ kind: 'submit-path-ceiling', awsEndpoint, queueUrl, tableName, batchConcurrency: 8, putConcurrency: 64, warmupMs: 1000, durationMs: 3000 }, mark);
+ * const ceiling = await runSubmitPathCeiling({ kind: 'submit-path-ceiling', awsEndpoint, queueUrl, tableName, calls: ['combined'], batchConcurrencies: [4, 8], putConcurrencies: [8, 32], warmupMs: 500, durationMs: 1500 }, mark);
  * ```
  */
 export async function runSubmitPathCeiling(
@@ -74,32 +76,50 @@ export async function runSubmitPathCeiling(
     );
     if (!created) throw new Error('record already existed');
   };
-  const measure = (
-    concurrency: number,
-    call: (n: number) => Promise<number>,
-  ): Promise<ThroughputResult> =>
-    warmThenMeasure(mark, task.warmupMs, task.durationMs, (durationMs) =>
-      runClosedLoop({ concurrency, durationMs, call }),
-    );
   const batchOf = (n: number): MessageEnvelope[] =>
     Array.from({ length: BATCH_ENTRIES }, (_, i) => envelope(n * BATCH_ENTRIES + i));
-
-  try {
-    const sendBatchResult = await measure(task.batchConcurrency, async (n) => {
+  const calls: Record<SubmitPathCall, (n: number) => Promise<number>> = {
+    sendBatch: async (n) => {
       await sendBatch(batchOf(n));
       return BATCH_ENTRIES;
-    });
-    const conditionalPut = await measure(task.putConcurrency, async (n) => {
+    },
+    conditionalPut: async (n) => {
       await putRecord(envelope(n), '1');
       return 1;
-    });
-    const combined = await measure(task.batchConcurrency, async (n) => {
+    },
+    combined: async (n) => {
       const envelopes = batchOf(n);
       const sequenceNumbers = await sendBatch(envelopes);
       await Promise.all(envelopes.map((e, i) => putRecord(e, sequenceNumbers[i] ?? '0')));
       return BATCH_ENTRIES;
+    },
+  };
+  const sweep = async (call: SubmitPathCall): Promise<CeilingPoint[]> => {
+    const concurrencies =
+      call === 'conditionalPut' ? task.putConcurrencies : task.batchConcurrencies;
+    const points: CeilingPoint[] = [];
+    await runClosedLoop({
+      concurrency: concurrencies[0] ?? 1,
+      durationMs: task.warmupMs,
+      call: calls[call],
     });
-    return { sendBatch: sendBatchResult, conditionalPut, combined };
+    for (const concurrency of concurrencies) {
+      mark('measure-start');
+      const result = await runClosedLoop({
+        concurrency,
+        durationMs: task.durationMs,
+        call: calls[call],
+      });
+      mark('measure-end');
+      points.push({ concurrency, result });
+    }
+    return points;
+  };
+
+  try {
+    const result: SubmitPathCeilingResult = {};
+    for (const call of task.calls) result[call] = await sweep(call);
+    return result;
   } finally {
     destroyAwsClients(clients);
   }

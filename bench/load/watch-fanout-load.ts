@@ -4,6 +4,9 @@ import { countError, createJobServiceClient } from './grpc-clients.js';
 import type { ErrorCounts, WatchFanOutResult, WatchFanOutTask } from './load-task.js';
 import { openWatch, type OpenWatch } from './watch-streams.js';
 
+/** After the last cancel, how long the streams stay open for its event to arrive. */
+const DELIVERY_GRACE_MS = 1000;
+
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function cancelJob(client: JobServiceClient, jobId: string): Promise<void> {
@@ -23,15 +26,15 @@ function spreadIds(jobIds: string[], count: number): string[] {
 
 /**
  * Watch fan-out: `jobIds` split over `streams` WatchJobs streams of one
- * front. Once every job's first snapshot has arrived (the warm-up), a window
- * of `durationMs` is measured (between marks, so the bench samples the
- * front's DynamoDB reads, RSS and CPU), during which `cancels` of the jobs
- * are cancelled, so the hub has changes to deliver. Streams are cancelled at
- * the end of the window.
+ * front. Once every job's first snapshot has arrived (the warm-up), a steady
+ * window of `durationMs` with no changes is measured (between marks, so the
+ * bench samples the front's DynamoDB reads, RSS and CPU); then `cancels` of
+ * the jobs, spread over every stream, are cancelled so the hub has changes to
+ * deliver. The client closes the streams at the end.
  *
  * @example
  * ```ts
- * const result = await runWatchFanOut({ kind: 'watch-fanout', address, jobIds, streams: 100, settleTimeoutMs: 30_000, durationMs: 10_000, cancels: 1000, cancelConcurrency: 16 }, mark);
+ * const result = await runWatchFanOut({ kind: 'watch-fanout', address, jobIds, streams: 100, settleTimeoutMs: 30_000, durationMs: 10_000, cancels: 1000, cancelConcurrency: 16, cancelPhaseMs: 10_000 }, mark);
  * ```
  */
 export async function runWatchFanOut(
@@ -43,6 +46,7 @@ export async function runWatchFanOut(
   const seen = new Set<string>();
   let inWindow = false;
   let windowEvents = 0;
+  let totalEvents = 0;
   let settled: () => void = () => undefined;
   const allSeen = new Promise<void>((resolve) => (settled = resolve));
   const perStream = Math.ceil(task.jobIds.length / task.streams);
@@ -53,6 +57,7 @@ export async function runWatchFanOut(
     if (ids.length === 0) continue;
     watches.push(
       openWatch(client, ids, (job) => {
+        totalEvents += 1;
         if (inWindow) windowEvents += 1;
         if (!seen.has(job.jobId)) {
           seen.add(job.jobId);
@@ -70,10 +75,18 @@ export async function runWatchFanOut(
   mark('measure-start');
   inWindow = true;
   const windowStarted = performance.now();
+  await delay(task.durationMs);
+  const windowMs = performance.now() - windowStarted;
+  inWindow = false;
+  mark('measure-end');
+
+  // Changes to deliver: cancel some jobs, spread over every stream.
+  const eventsBeforeCancels = totalEvents;
+  const cancelStarted = performance.now();
   const toCancel = spreadIds(task.jobIds, task.cancels);
   let cancelled = 0;
   const cancelLane = async (): Promise<void> => {
-    while (toCancel.length > 0 && performance.now() - windowStarted < task.durationMs) {
+    while (toCancel.length > 0 && performance.now() - cancelStarted < task.cancelPhaseMs) {
       const jobId = toCancel.pop()!;
       try {
         await cancelJob(client, jobId);
@@ -83,13 +96,11 @@ export async function runWatchFanOut(
       }
     }
   };
-  await Promise.all([
-    ...Array.from({ length: task.cancelConcurrency }, cancelLane),
-    delay(task.durationMs),
-  ]);
-  const windowMs = performance.now() - windowStarted;
-  inWindow = false;
-  mark('measure-end');
+  await Promise.all(Array.from({ length: task.cancelConcurrency }, cancelLane));
+  // Give the hub a moment to deliver the last cancellations before the streams close.
+  await delay(DELIVERY_GRACE_MS);
+  const cancelPhaseMs = performance.now() - cancelStarted;
+  const cancelPhaseEvents = totalEvents - eventsBeforeCancels;
 
   let streamsEndedByServer = 0;
   for (const watch of watches) watch.call.cancel();
@@ -110,6 +121,8 @@ export async function runWatchFanOut(
     windowEvents,
     windowMs,
     cancelled,
+    cancelPhaseEvents,
+    cancelPhaseMs,
     streamsEndedByServer,
     errors,
   };

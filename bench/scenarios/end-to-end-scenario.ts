@@ -70,7 +70,7 @@ export async function runEndToEndScenario(
         durationMs: settings.durationMs,
         jobTimeoutMs: settings.jobTimeoutMs,
       },
-      { timeoutMs: state.settings.loadTimeoutMs, counts: aws.counts },
+      { timeoutMs: state.settings.loadTimeoutMs, counts: aws.counts, pid: runtime.frontPid() },
     );
     const lightLatency = latencyOf(light.result.histogram);
     const submitLatency = latencyOf(light.result.submitHistogram);
@@ -90,6 +90,15 @@ export async function runEndToEndScenario(
         threshold: LIGHT_P99_TARGET_MS,
       },
     });
+    if (light.calls !== undefined) {
+      state.cost.endToEndLight = {
+        name: `Sluice at ${settings.jobsPerSecond} jobs/s`,
+        jobs: light.result.completed,
+        calls: light.calls,
+        lambdaMemoryMb: benchChannelMemoryMb(),
+        frontCpuSeconds: light.usage?.cpuSeconds,
+      };
+    }
     report.detail('light', {
       latency: lightLatency,
       submitLatency,
@@ -157,7 +166,7 @@ export async function runEndToEndScenario(
       calls: callSummary(calls, result.succeeded),
     });
     state.cost.endToEnd = {
-      name: 'Sluice end to end',
+      name: 'Sluice at saturation',
       jobs: result.succeeded,
       calls,
       lambdaMemoryMb: benchChannelMemoryMb(),

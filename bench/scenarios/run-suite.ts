@@ -86,7 +86,7 @@ export async function runSuite(
   try {
     await run('unary-submit', () => runUnarySubmitScenario(state, submitSystem.get));
     await run('bulk-submit', () => runBulkSubmitScenario(state, submitSystem.get));
-    await run('watch-fanout', () => runWatchFanOutScenario(state, submitSystem.get));
+    await run('watch-fanout', () => runWatchFanOutScenario(state, submitSystem.get, log));
   } finally {
     await submitSystem.stop();
   }

@@ -28,6 +28,9 @@ export interface SuiteState {
     frontUnary?: CostInput;
     naiveUnary?: CostInput;
     frontBulk: Record<number, CostInput>;
+    /** Whole echo jobs at light load (10 jobs/s): no backlog. */
+    endToEndLight?: CostInput;
+    /** Whole echo jobs at saturation: batches full, jobs watched while they wait. */
     endToEnd?: CostInput;
   };
 }
