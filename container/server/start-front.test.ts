@@ -51,13 +51,14 @@ describe('startFront', () => {
     });
   });
 
-  it('serves its producer and watch counters as JSON at /metrics', async () => {
+  it('serves its producer, watch and memory counters as JSON at /metrics', async () => {
     await unary((callback) => served.client.submitJob(submitRequest(), callback));
     const response = await fetch(`http://127.0.0.1:${served.front.healthPort}/metrics`);
     const metrics = (await response.json()) as ReturnType<typeof served.front.metrics>;
     expect(metrics.producer.sendBatchRequests).toBeGreaterThanOrEqual(1);
     expect(metrics.producer.entriesSent).toBeGreaterThanOrEqual(1);
     expect(metrics.watch).toMatchObject({ polls: expect.any(Number) as number, batchGetCalls: 0 });
+    expect(metrics.memory.rssMb).toBeGreaterThan(0);
   });
 
   it('lists the JobService and the health service through reflection, and describes them', async () => {

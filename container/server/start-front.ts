@@ -82,7 +82,11 @@ export interface FrontOptions {
 export interface FrontMetrics {
   producer: AutoBatcherMetrics;
   watch: WatchHubMetrics;
+  /** The process's memory, in MiB. */
+  memory: { rssMb: number; heapUsedMb: number };
 }
+
+const BYTES_PER_MIB = 1024 * 1024;
 
 /** A running front. */
 export interface RunningFront {
@@ -211,7 +215,14 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
   new ReflectionService(descriptors).addToServer(server);
 
   const grpcPort = await bind(server, bindAddress(host, options.port ?? DEFAULT_GRPC_PORT));
-  const metrics = (): FrontMetrics => ({ producer: producers.metrics, watch: watchHub.metrics });
+  const metrics = (): FrontMetrics => {
+    const { rss, heapUsed } = process.memoryUsage();
+    return {
+      producer: producers.metrics,
+      watch: watchHub.metrics,
+      memory: { rssMb: rss / BYTES_PER_MIB, heapUsedMb: heapUsed / BYTES_PER_MIB },
+    };
+  };
   const httpHealth = await startHttpHealthServer({
     host,
     port: options.healthPort ?? DEFAULT_HEALTH_PORT,

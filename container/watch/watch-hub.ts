@@ -12,6 +12,12 @@ export const DEFAULT_FAST_INTERVAL_MS = 25;
 export const DEFAULT_SLOW_INTERVAL_MS = 500;
 /** How much the interval grows after each poll that saw no change. */
 const BACKOFF_FACTOR = 2;
+/**
+ * BatchGetItem calls of one poll in flight at once: enough to read thousands
+ * of jobs within a fast interval, few enough that a large poll does not hold
+ * every record (and every socket) at the same time.
+ */
+const POLL_CONCURRENCY = 8;
 
 /** Options of a `WatchHub`. */
 export interface WatchHubOptions {
@@ -208,18 +214,7 @@ export class WatchHub implements SubscriptionOwner {
     this.#polling = true;
     const keys = [...this.#watched.values()].map((watched) => watched.key);
     this.#metrics.polls += 1;
-    this.#metrics.batchGetCalls += Math.ceil(keys.length / BATCH_GET_MAX_KEYS);
-    this.#metrics.keysRead += keys.length;
-    let changed = 0;
-    let failed = false;
-    try {
-      const records = await this.#table.batchGet(keys);
-      for (const record of records) if (this.#deliver(record)) changed += 1;
-    } catch (error) {
-      // Transient trouble with the table: watchers keep waiting, the next poll tries again.
-      failed = true;
-      this.#logger?.warn({ err: error, jobs: keys.length }, 'watch poll failed');
-    }
+    const { changed, failed } = await this.#readInChunks(keys);
     this.#polling = false;
     this.#intervalMs =
       changed > 0 || this.#hurry
@@ -228,6 +223,37 @@ export class WatchHub implements SubscriptionOwner {
     this.#hurry = false;
     this.#schedule();
     this.#onPoll?.({ jobs: keys.length, changed, failed, nextIntervalMs: this.#intervalMs });
+  }
+
+  /**
+   * Reads `keys` one BatchGetItem (≤ 100 keys) at a time, at most
+   * `POLL_CONCURRENCY` at once, delivering each chunk's records as they
+   * arrive. A chunk that fails (transient table trouble) is logged and
+   * skipped: its watchers keep waiting and the next poll reads it again.
+   */
+  async #readInChunks(keys: readonly JobKey[]): Promise<{ changed: number; failed: boolean }> {
+    let next = 0;
+    let changed = 0;
+    let failed = false;
+    const worker = async (): Promise<void> => {
+      while (next < keys.length) {
+        const chunk = keys.slice(next, next + BATCH_GET_MAX_KEYS);
+        next += BATCH_GET_MAX_KEYS;
+        this.#metrics.batchGetCalls += 1;
+        this.#metrics.keysRead += chunk.length;
+        try {
+          for (const record of await this.#table.batchGet(chunk)) {
+            if (this.#deliver(record)) changed += 1;
+          }
+        } catch (error) {
+          failed = true;
+          this.#logger?.warn({ err: error, jobs: chunk.length }, 'watch poll read failed');
+        }
+      }
+    };
+    const workers = Math.min(POLL_CONCURRENCY, Math.ceil(keys.length / BATCH_GET_MAX_KEYS));
+    await Promise.all(Array.from({ length: workers }, worker));
+    return { changed, failed };
   }
 
   /** Hands a polled record to its subscribers when its version moved; whether it did. */
