@@ -73,6 +73,8 @@ export class SubmitJobsStream {
 
   /** Starts reading the call. */
   start(): void {
+    // Cancelled while the caller was being authenticated: nothing to answer.
+    if (this.#call.cancelled) return;
     if (this.#shutdown.aborted) {
       this.#stop();
       return;
