@@ -57,17 +57,25 @@ export interface CostInput {
 export function priceCalls(input: CostInput): CostEstimate {
   const perJob = (n: number): number => (input.jobs > 0 ? n / input.jobs : 0);
   const lines: CostLine[] = [];
+  const sqsLine = (item: string, calls: number, billable: number): CostLine => ({
+    service: 'SQS',
+    item,
+    callsPerJob: perJob(calls),
+    unitsPerJob: perJob(billable),
+    unit: 'requests (64 KiB chunks)',
+    usdPerMillionJobs: perJob(billable) * PRICE_LIST.sqsFifoPerMillionRequests,
+  });
   for (const op of Object.values(input.calls.operations)) {
-    if (op.service === 'sqs') {
-      const units = perJob(op.billableRequests);
-      lines.push({
-        service: 'SQS',
-        item: op.operation,
-        callsPerJob: perJob(op.calls),
-        unitsPerJob: units,
-        unit: 'requests (64 KiB chunks)',
-        usdPerMillionJobs: units * PRICE_LIST.sqsFifoPerMillionRequests,
-      });
+    if (op.service === 'sqs' && op.operation === 'ReceiveMessage') {
+      // Receives that returned messages are the invocations; the rest came back empty.
+      const full = Math.min(op.calls, input.calls.lambda.invocations);
+      const fullBillable = op.calls > 0 ? (op.billableRequests * full) / op.calls : 0;
+      lines.push(sqsLine('ReceiveMessage (with messages)', full, fullBillable));
+      lines.push(
+        sqsLine('ReceiveMessage (empty)', op.calls - full, op.billableRequests - fullBillable),
+      );
+    } else if (op.service === 'sqs') {
+      lines.push(sqsLine(op.operation, op.calls, op.billableRequests));
     } else if (op.service === 'dynamodb' && op.readUnits + op.writeUnits > 0) {
       const isWrite = op.writeUnits > 0;
       const units = perJob(isWrite ? op.writeUnits : op.readUnits);

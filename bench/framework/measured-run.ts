@@ -11,6 +11,8 @@ export interface MeasuredRunOptions {
   counts?: () => Promise<AwsCallCounts>;
   /** Sample this process's RSS and CPU between the marks. */
   pid?: number;
+  /** Read at both marks (e.g. the front's own /metrics), kept as they were read. */
+  probe?: () => Promise<unknown>;
 }
 
 /** A load result with what was observed between its marks. */
@@ -19,6 +21,8 @@ export interface MeasuredRun<R> {
   /** AWS calls made between `measure-start` and `measure-end`. */
   calls?: AwsCallCounts;
   usage?: ProcessUsage;
+  /** What `probe` read at `measure-start` and `measure-end`. */
+  probes?: { start: unknown; end: unknown };
 }
 
 /**
@@ -40,15 +44,19 @@ export async function runMeasured<R>(
   let calls: AwsCallCounts | undefined;
   let sampler: ProcessSampler | undefined;
   let usage: ProcessUsage | undefined;
+  let probeStart: unknown;
+  let probeEnd: unknown;
+  const probe = async (): Promise<unknown> => options.probe?.().catch(() => undefined);
   const result = await runLoadProcess<R>(task, {
     timeoutMs: options.timeoutMs,
     onMark: async (name) => {
       if (name === 'measure-start') {
         if (options.pid !== undefined) sampler = ProcessSampler.start(options.pid);
-        before = await options.counts?.();
+        [before, probeStart] = await Promise.all([options.counts?.(), probe()]);
       } else if (name === 'measure-end') {
         usage = sampler?.stop();
-        const after = await options.counts?.();
+        const [after, end] = await Promise.all([options.counts?.(), probe()]);
+        probeEnd = end;
         if (before !== undefined && after !== undefined) calls = diffCounts(after, before);
       }
     },
@@ -56,5 +64,6 @@ export async function runMeasured<R>(
   const run: MeasuredRun<R> = { result };
   if (calls !== undefined) run.calls = calls;
   if (usage !== undefined) run.usage = usage;
+  if (options.probe !== undefined) run.probes = { start: probeStart, end: probeEnd };
   return run;
 }

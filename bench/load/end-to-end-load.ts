@@ -14,10 +14,21 @@ import { isTerminalState, openWatch, type OpenWatch } from './watch-streams.js';
 
 const MS_PER_SECOND = 1000;
 
-/** The light-load result: end-to-end latency plus the submit ack's own latency. */
+/**
+ * The light-load result: end-to-end latency, and where it went — from the
+ * record's own timestamps (the machine has one clock): submit → ack,
+ * accepted → started by the consumer, started → finished, finished → seen on
+ * the watch stream.
+ */
 export interface LightEndToEndResult extends ThroughputResult {
   submitHistogram: string;
+  stages: Record<LatencyStage, string>;
 }
+
+/** The stages of one job's end-to-end latency. */
+export type LatencyStage = 'ack' | 'queued' | 'running' | 'notified';
+
+const LATENCY_STAGES: readonly LatencyStage[] = ['ack', 'queued', 'running', 'notified'];
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -38,6 +49,9 @@ export async function runLightEndToEnd(
   const client = createJobServiceClient(task.address);
   const histogram = new LatencyHistogram();
   const submitHistogram = new LatencyHistogram();
+  const stages = Object.fromEntries(
+    LATENCY_STAGES.map((stage) => [stage, new LatencyHistogram()]),
+  ) as Record<LatencyStage, LatencyHistogram>;
   const errors: ErrorCounts = {};
   const intervalMs = MS_PER_SECOND / task.jobsPerSecond;
   const warmupJobs = Math.round(task.warmupMs / intervalMs);
@@ -47,13 +61,23 @@ export async function runLightEndToEnd(
   const runJob = async (n: number): Promise<void> => {
     const recorded = n >= warmupJobs;
     const started = performance.now();
+    const startedAtWall = Date.now();
     const { jobId } = await submitJob(client, benchJobRequest(n));
     if (recorded) submitHistogram.recordMs(performance.now() - started);
+    const ackedAtWall = Date.now();
     let succeededAt: number | undefined;
     let failedState: JobState | undefined;
     const watch = openWatch(client, [jobId], (job) => {
-      if (job.state === JobState.JOB_STATE_SUCCEEDED) succeededAt ??= performance.now();
-      else if (isTerminalState(job.state)) failedState = job.state;
+      if (job.state === JobState.JOB_STATE_SUCCEEDED && succeededAt === undefined) {
+        succeededAt = performance.now();
+        const { createdAt, startedAt, finishedAt } = job;
+        if (recorded && createdAt && startedAt && finishedAt) {
+          stages.ack.recordMs(ackedAtWall - startedAtWall);
+          stages.queued.recordMs(startedAt.getTime() - createdAt.getTime());
+          stages.running.recordMs(finishedAt.getTime() - startedAt.getTime());
+          stages.notified.recordMs(Date.now() - finishedAt.getTime());
+        }
+      } else if (isTerminalState(job.state)) failedState = job.state;
     });
     const timer = setTimeout(() => watch.call.cancel(), task.jobTimeoutMs);
     const end = await watch.ended;
@@ -91,6 +115,9 @@ export async function runLightEndToEnd(
     elapsedMs,
     histogram: histogram.encode(),
     submitHistogram: submitHistogram.encode(),
+    stages: Object.fromEntries(
+      LATENCY_STAGES.map((stage) => [stage, stages[stage].encode()]),
+    ) as Record<LatencyStage, string>,
     errors,
   };
 }

@@ -3,6 +3,7 @@ import { runMeasured } from '../framework/measured-run.js';
 import { ScenarioReport, type ScenarioResult } from '../framework/scenario-result.js';
 import type { BulkSubmitResult } from '../load/load-task.js';
 import type { BenchSystem } from '../system/bench-system.js';
+import { fetchFrontMetrics, frontMetricsDelta } from '../system/front-metrics.js';
 import { bestPoint, measureDirectCeilings, summarisePoints } from './direct-ceilings.js';
 import {
   benchChannelMemoryMb,
@@ -80,7 +81,12 @@ export async function runBulkSubmitScenario(
           windowPerStream: settings.windowPerStream,
           returnJobIds: streams === lastStreams ? state.settings.fanOut.jobs : 0,
         },
-        { timeoutMs: state.settings.loadTimeoutMs, counts: aws.counts, pid: runtime.frontPid() },
+        {
+          timeoutMs: state.settings.loadTimeoutMs,
+          counts: aws.counts,
+          pid: runtime.frontPid(),
+          probe: () => fetchFrontMetrics(runtime.healthPort),
+        },
       );
       const after = await measureCombined(`directCombinedAfter${streams}`);
       ceilings.push(after);
@@ -115,6 +121,7 @@ export async function runBulkSubmitScenario(
       );
       const bidi = state.echo?.bidiMessagesPerSecond[streams];
       report.detail(`streams${streams}`, {
+        frontReported: frontMetricsDelta(run.probes),
         directCeilingBefore: before,
         directCeilingAfter: after,
         accepted,

@@ -4,6 +4,7 @@ import { runMeasured } from '../framework/measured-run.js';
 import { ScenarioReport, type ScenarioResult } from '../framework/scenario-result.js';
 import type { ThroughputResult, UnaryLoadTask } from '../load/load-task.js';
 import { startBenchProcess } from '../system/bench-process.js';
+import { fetchFrontMetrics, frontMetricsDelta } from '../system/front-metrics.js';
 import type { BenchSystem } from '../system/bench-system.js';
 import { bestPoint, measureDirectCeilings, summarisePoints } from './direct-ceilings.js';
 import {
@@ -71,6 +72,7 @@ export async function runUnarySubmitScenario(
       timeoutMs: state.settings.loadTimeoutMs,
       counts: aws.counts,
       pid: runtime.frontPid(),
+      probe: () => fetchFrontMetrics(runtime.healthPort),
     });
     naive = await startBenchProcess('naive-producer', 'servers/naive-front-main.ts', {
       AWS_REGION: 'us-east-1',
@@ -142,6 +144,7 @@ export async function runUnarySubmitScenario(
     });
     report.detail('front', {
       jobs: frontJobs,
+      frontReported: frontMetricsDelta(front.probes),
       latency: frontLatency,
       errors: front.result.errors,
       process: frontUsage,

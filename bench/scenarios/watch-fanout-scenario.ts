@@ -5,6 +5,7 @@ import { ScenarioReport, type ScenarioResult } from '../framework/scenario-resul
 import type { WatchFanOutResult } from '../load/load-task.js';
 import type { BenchSystem } from '../system/bench-system.js';
 import { startBundledFront, type BundledFront } from '../system/bundled-front.js';
+import { fetchFrontMetrics, frontMetricsDelta } from '../system/front-metrics.js';
 import { callSummary, requireCalls, requireUsage } from './scenario-support.js';
 import type { SuiteState } from './suite-state.js';
 
@@ -57,6 +58,7 @@ export async function runWatchFanOutScenario(
       throw new Error('no queued jobs to watch (the bulk scenario did not run)');
     if (jobIds.length < settings.jobs)
       report.note(`only ${jobIds.length} queued jobs were available to watch`);
+    const bundled = front;
     const idle = ProcessSampler.start(front.process.pid).stop();
     const run = await runMeasured<WatchFanOutResult>(
       {
@@ -70,7 +72,12 @@ export async function runWatchFanOutScenario(
         cancelConcurrency: settings.cancelConcurrency,
         cancelPhaseMs: settings.cancelPhaseMs,
       },
-      { timeoutMs: state.settings.loadTimeoutMs, counts: aws.counts, pid: front.process.pid },
+      {
+        timeoutMs: state.settings.loadTimeoutMs,
+        counts: aws.counts,
+        pid: front.process.pid,
+        probe: () => fetchFrontMetrics(bundled.healthPort),
+      },
     );
     const calls = requireCalls(run, 'watch fan-out');
     const usage = requireUsage(run, 'watch fan-out');
@@ -121,8 +128,12 @@ export async function runWatchFanOutScenario(
     });
     report.measure('front CPU', usage.cpuPercent, '% of a core');
     report.measure('dev front (tsx) RSS, idle', devIdle.endRssMb, 'MB');
+    const reported = frontMetricsDelta(run.probes).watch;
     report.detail('watch', {
       ...result,
+      frontReported: reported,
+      batchGetItemPerPollFromFrontPolls:
+        reported?.polls !== undefined && reported.polls > 0 ? batchGetCalls / reported.polls : null,
       idleFront: idle,
       keysPerBatchGetItem: keysPerCall,
       readUnitsPerSecond: (batchGets?.readUnits ?? 0) / windowSeconds,

@@ -12,6 +12,8 @@ const READY_TIMEOUT_MS = 30_000;
 export interface BundledFront {
   /** `127.0.0.1:<port>` of its gRPC server. */
   readonly address: string;
+  /** Its HTTP health port (`/metrics` too). */
+  readonly healthPort: number;
   readonly process: ManagedProcess;
   /** Stops it (by pid) and removes the bundle. */
   stop(): Promise<void>;
@@ -27,7 +29,7 @@ export interface BundledFrontOptions {
 /**
  * Builds the front's esbuild bundle (what `container/Dockerfile` copies into
  * the image) into a temporary directory and runs it the way the image does —
- * `node --enable-source-maps main.mjs`, no tsx — against the given AWS
+ * `node main.mjs`, no tsx — against the given AWS
  * endpoint, so memory figures are the deployed front's, not the dev loader's.
  *
  * @example
@@ -42,7 +44,7 @@ export async function startBundledFront(options: BundledFrontOptions): Promise<B
     const entry = await bundleFront({ outDir: dir });
     const front = await startManagedProcess({
       name: 'bundled-front',
-      nodeArgs: ['--enable-source-maps', entry],
+      nodeArgs: [entry],
       env: {
         ...process.env,
         NODE_ENV: 'production',
@@ -61,6 +63,7 @@ export async function startBundledFront(options: BundledFrontOptions): Promise<B
     });
     return {
       address: `127.0.0.1:${String(front.ready.grpcPort)}`,
+      healthPort: Number(front.ready.healthPort),
       process: front,
       stop: async () => {
         await front.stop();
