@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { createLogger } from '../core/logging/logger.js';
+import { DEFAULT_LOCAL_PORT, startLocalRuntime } from './local-runtime.js';
+
+const envSchema = z.object({
+  SLUICE_PORT: z.coerce.number().int().min(0).max(65_535).default(DEFAULT_LOCAL_PORT),
+  SLUICE_HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
+  AWS_ENDPOINT_URL: z.url().optional(),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+});
+
+const logger = createLogger('local');
+const env = envSchema.parse(process.env);
+const runtime = await startLocalRuntime({
+  port: env.SLUICE_PORT,
+  healthPort: env.SLUICE_HEALTH_PORT,
+  awsEndpoint: env.AWS_ENDPOINT_URL,
+  region: env.AWS_REGION,
+  logger,
+  onOutput: (line) => process.stderr.write(`${line}\n`),
+});
+
+const where =
+  env.AWS_ENDPOINT_URL ??
+  `embedded emulators (SQS ${runtime.aws.sqsEndpoint}, DynamoDB ${runtime.aws.dynamoEndpoint})`;
+process.stdout.write(
+  [
+    '',
+    `Sluice is running on ${runtime.endpoint} (gRPC, plaintext), health on http://127.0.0.1:${runtime.healthPort}/`,
+    `AWS: ${where}`,
+    'Auth: open (every caller is tenant "default").',
+    '',
+    'Try:',
+    `  npx sluice submit --endpoint ${runtime.endpoint} --type echo --payload '{"hello":"world"}' --wait`,
+    `  grpcurl -plaintext -d '{"channel":"default","type":"sha256","payload":"aGVsbG8="}' ${runtime.endpoint} sluice.v1.JobService/SubmitJob`,
+    '',
+    'Ctrl-C stops everything.',
+    '',
+  ].join('\n'),
+);
+
+let stopping = false;
+const stop = (): void => {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write('Stopping…\n');
+  runtime.stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      logger.error({ err: error }, 'stop failed');
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,77 @@
+import { status } from '@grpc/grpc-js';
+import { failureOf, submitRequest, type SubmitInput } from '../support/grpc-test-client.js';
+import { queueDepth } from '../support/queue-depth.js';
+import { startTestSystem, type TestSystem } from '../support/test-runtime.js';
+
+let system: TestSystem;
+beforeAll(async () => {
+  // No consumers: whatever reaches the queue stays there to be counted.
+  system = await startTestSystem({ consumers: false });
+});
+afterAll(() => system.stop());
+
+const defaultQueue = (): string => system.runtime.queues.get('default')!.queueUrl;
+
+const badSubmits: [string, SubmitInput][] = [
+  ['channel', { type: 'echo', channel: '' }],
+  ['channel', { type: 'echo', channel: 'no-such-channel' }],
+  ['type', { type: '' }],
+  ['type', { type: 'no-such-type' }],
+  ['payload', { type: 'echo', payload: Buffer.alloc(1024 * 1024) }],
+  ['content_type', { type: 'echo', contentType: 'not a media type' }],
+  ['group_key', { type: 'echo', groupKey: 'has space' }],
+  ['group_key', { type: 'echo', groupKey: 'g'.repeat(500) }],
+  ['idempotency_key', { type: 'echo', idempotencyKey: 'bell\u0007' }],
+  [
+    'attributes',
+    {
+      type: 'echo',
+      attributes: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, 'v'])),
+    },
+  ],
+  ['attributes.key', { type: 'echo', attributes: { 'bad key!': 'v' } }],
+];
+
+describe('contract 6: bad input gets a precise status and changes nothing', () => {
+  it.each(badSubmits)('rejects a bad %s with INVALID_ARGUMENT naming it', async (field, input) => {
+    const failure = await failureOf(system.client.submit(submitRequest(input)));
+    expect(failure.code).toBe(status.INVALID_ARGUMENT);
+    expect(failure.field).toBe(field);
+    expect(failure.details).toContain(field);
+  });
+
+  it('enqueued and recorded nothing for any rejected submit', async () => {
+    expect(await queueDepth(system.runtime.clients.sqs, defaultQueue())).toBe(0);
+  });
+
+  it('rejects a malformed job id with INVALID_ARGUMENT naming job_id', async () => {
+    for (const call of [
+      system.client.get('not-an-id'),
+      system.client.cancel(''),
+      system.client.get(''),
+    ]) {
+      const failure = await failureOf(call);
+      expect(failure.code).toBe(status.INVALID_ARGUMENT);
+      expect(failure.field).toBe('job_id');
+    }
+  });
+
+  it('answers NOT_FOUND for a job that does not exist', async () => {
+    const unknown = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
+    expect((await failureOf(system.client.get(unknown))).code).toBe(status.NOT_FOUND);
+    expect((await failureOf(system.client.cancel(unknown))).code).toBe(status.NOT_FOUND);
+    expect((await failureOf(system.client.watchAll([unknown]))).code).toBe(status.NOT_FOUND);
+  });
+
+  it('rejects an empty watch with INVALID_ARGUMENT naming job_ids', async () => {
+    const failure = await failureOf(system.client.watchAll([]));
+    expect(failure.code).toBe(status.INVALID_ARGUMENT);
+    expect(failure.field).toBe('job_ids');
+  });
+
+  it('keeps serving after bad input', async () => {
+    const ack = await system.client.submit(submitRequest({ type: 'echo' }));
+    expect(ack.jobId).toMatch(/^[0-9A-Z]{26}$/);
+    expect(await queueDepth(system.runtime.clients.sqs, defaultQueue())).toBe(1);
+  });
+});
