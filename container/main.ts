@@ -93,3 +93,9 @@ const stop = (signal: NodeJS.Signals): void => {
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
+// Started by the local runtime or a test over IPC: drain and go when the parent goes, even
+// after a SIGKILL of the parent. In a container there is no IPC channel and this does nothing.
+if (process.channel !== undefined) {
+  process.on('disconnect', () => stop('SIGTERM'));
+  process.channel.unref();
+}

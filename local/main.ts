@@ -9,6 +9,10 @@ const envSchema = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
 });
 
+// The SDK versions pinned here support Node 20; its notice about future versions
+// needing Node 22 would only bury the output (children inherit this).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const logger = createLogger('local');
 const env = envSchema.parse(process.env);
 const runtime = await startLocalRuntime({

@@ -9,3 +9,8 @@ server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {
 const stop = () => server.close(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
+// Started by the local runtime or a test over IPC: go when the parent goes, even after a SIGKILL.
+if (process.channel) {
+  process.on('disconnect', stop);
+  process.channel.unref();
+}

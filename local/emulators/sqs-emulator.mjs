@@ -10,3 +10,8 @@ process.stdout.write(
 const stop = () => void app.close().finally(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
+// Started by the local runtime or a test over IPC: go when the parent goes, even after a SIGKILL.
+if (process.channel) {
+  process.on('disconnect', stop);
+  process.channel.unref();
+}

@@ -65,10 +65,14 @@ function waitForExit(child: ChildProcess): Promise<number | NodeJS.Signals> {
 export async function startManagedProcess(options: ManagedProcessOptions): Promise<ManagedProcess> {
   const child = spawn(process.execPath, options.nodeArgs, {
     env: options.env ?? process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // The IPC channel is how the child notices its parent is gone, even after a SIGKILL
+    // (see `exitWithParent` in the child entrypoints): no orphaned emulators or fronts.
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${options.name}: could not start`);
+  // Nothing is sent over the channel: it must not keep this process alive.
+  child.channel?.unref();
   const exited = waitForExit(child);
   const output = options.onOutput ?? (() => undefined);
   createInterface({ input: child.stderr }).on('line', output);
