@@ -66,17 +66,19 @@ export async function startManagedProcess(options: ManagedProcessOptions): Promi
   const child = spawn(process.execPath, options.nodeArgs, {
     env: options.env ?? process.env,
     // The IPC channel is how the child notices its parent is gone, even after a SIGKILL
-    // (see `exitWithParent` in the child entrypoints): no orphaned emulators or fronts.
+    // (the child entrypoints listen for 'disconnect'): no orphaned emulators or fronts.
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`${options.name}: could not start`);
+  const { pid, stdout, stderr } = child;
+  if (pid === undefined || stdout === null || stderr === null) {
+    throw new Error(`${options.name}: could not start`);
+  }
   // Nothing is sent over the channel: it must not keep this process alive.
   child.channel?.unref();
   const exited = waitForExit(child);
   const output = options.onOutput ?? (() => undefined);
-  createInterface({ input: child.stderr }).on('line', output);
-  const lines = createInterface({ input: child.stdout });
+  createInterface({ input: stderr }).on('line', output);
+  const lines = createInterface({ input: stdout });
 
   const ready = await new Promise<ReadyLine>((resolve, reject) => {
     const timer = setTimeout(() => {
