@@ -4,6 +4,7 @@ import { SluiceClientError } from '../client/index.js';
 import type { CliIo } from './cli-io.js';
 import { addCancelCommand } from './commands/cancel-command.js';
 import { addGetCommand } from './commands/get-command.js';
+import { addKeysCommand } from './commands/keys-command.js';
 import { addSubmitCommand } from './commands/submit-command.js';
 import { addSubmitManyCommand } from './commands/submit-many-command.js';
 import { addWatchCommand } from './commands/watch-command.js';
@@ -14,7 +15,7 @@ import { UsageError } from './usage-error.js';
 const PACKAGE_JSON = new URL('../package.json', import.meta.url);
 
 /**
- * Builds the `sluice` command line: global options and the five commands,
+ * Builds the `sluice` command line: global options, the five job commands and `keys`,
  * writing through `io` and reporting the exit code through `setExitCode`.
  * Commander's own exits are turned into exceptions (`exitOverride`) so
  * `runCli` owns every exit code.
@@ -39,6 +40,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
   addGetCommand(program, io, setExitCode);
   addWatchCommand(program, io, setExitCode);
   addCancelCommand(program, io, setExitCode);
+  addKeysCommand(program, io, setExitCode);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { credentials } from '@grpc/grpc-js';
+import { credentials, Metadata, status } from '@grpc/grpc-js';
 import { startManagedProcess } from '../local/process/managed-process.js';
 import { JobServiceClient, type SubmitJobResponse } from '../proto/gen/ts/sluice/v1/job_service.js';
+import { ApiKeyStore } from './auth/api-key-store.js';
 import { startAwsTestBed, type AwsTestBed } from './testing/aws-test-bed.js';
-import { submitRequest, unary } from './testing/front-test-bed.js';
+import { failureOf, submitRequest, unary } from './testing/front-test-bed.js';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 
@@ -63,6 +64,42 @@ describe('container/main.ts', () => {
     expect(logs.length).toBeGreaterThan(0);
     for (const line of logs) expect(() => JSON.parse(line) as unknown).not.toThrow();
     expect(logs.some((line) => line.includes('"front stopped"'))).toBe(true);
+  });
+
+  it('requires an API key unless SLUICE_AUTH=open, and files jobs under the key’s tenant', async () => {
+    const { SLUICE_AUTH: _open, ...defaults } = env;
+    const front = await startManagedProcess({
+      name: 'front',
+      nodeArgs: ['--import', 'tsx', MAIN],
+      env: { ...defaults, SLUICE_LOG_LEVEL: 'silent' },
+    });
+    const client = new JobServiceClient(
+      `127.0.0.1:${String(front.ready.grpcPort)}`,
+      credentials.createInsecure(),
+    );
+    try {
+      const refused = await failureOf(
+        unary<SubmitJobResponse>((callback) => client.submitJob(submitRequest(), callback)),
+      );
+      expect(refused.code).toBe(status.UNAUTHENTICATED);
+
+      const store = new ApiKeyStore({
+        client: bed.clients.documents,
+        tableName: bed.resources.tableName,
+      });
+      const { key } = await store.create('acme');
+      const metadata = new Metadata();
+      metadata.set('authorization', `Bearer ${key}`);
+      const ack = await unary<SubmitJobResponse>((callback) =>
+        client.submitJob(submitRequest(), metadata, callback),
+      );
+      expect(await bed.table.get({ tenant: 'acme', jobId: ack.jobId })).toMatchObject({
+        state: 'QUEUED',
+      });
+    } finally {
+      client.close();
+      await front.stop();
+    }
   });
 
   it('exits 1 naming the variable when the configuration is invalid', async () => {

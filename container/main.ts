@@ -6,6 +6,10 @@ import { resolveChannelQueues } from '../core/aws/queue-directory.js';
 import { CHANNELS } from '../core/channels/channels.js';
 import { JobsTable } from '../core/jobs/jobs-table.js';
 import { createLogger } from '../core/logging/logger.js';
+import { ApiKeyAuthenticator } from './auth/api-key-authenticator.js';
+import { ApiKeyStore } from './auth/api-key-store.js';
+import type { Authenticator } from './auth/authenticator.js';
+import { OpenAuthenticator } from './auth/open-authenticator.js';
 import { readFrontConfig, type FrontConfig } from './config/front-config.js';
 import { startFront } from './server/start-front.js';
 
@@ -37,6 +41,17 @@ process.on('unhandledRejection', (reason) => {
 });
 
 const clients = createAwsClients(config.aws);
+const authenticator: Authenticator =
+  config.auth.mode === 'open'
+    ? new OpenAuthenticator()
+    : new ApiKeyAuthenticator({
+        store: new ApiKeyStore({
+          client: clients.documents,
+          tableName: config.resources.tableName,
+        }),
+        cacheTtlMs: config.auth.cacheTtlMs,
+      });
+logger.info({ auth: config.auth.mode }, 'authentication mode');
 const front = await (async () => {
   try {
     const queues = await resolveChannelQueues(clients.sqs, CHANNELS, config.resources.queuePrefix);
@@ -55,6 +70,7 @@ const front = await (async () => {
       grpc: config.grpc,
       shutdownGraceMs: config.shutdownGraceMs,
       protoDir: config.protoDir,
+      authenticator,
       logger,
     });
   } catch (error) {

@@ -43,7 +43,7 @@ export interface LocalRuntimeOptions {
   processors?: ProcessorRegistry;
   /** Consumer tunables (retry delays, heartbeat, progress throttle). */
   consumerTunables?: Partial<ConsumerTunables>;
-  /** Extra environment for the front process (its tunables). */
+  /** Extra environment for the front process (its tunables; `SLUICE_AUTH` defaults to `open`). */
   frontEnv?: NodeJS.ProcessEnv;
   /** Where child output lines go (default: dropped). */
   onOutput?: (line: string) => void;
@@ -112,6 +112,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   const frontEnv: NodeJS.ProcessEnv = {
     ...process.env,
+    // The local runtime is open unless told otherwise (`npm start -- --auth`).
+    SLUICE_AUTH:
+      process.env.SLUICE_AUTH === undefined || process.env.SLUICE_AUTH === ''
+        ? 'open'
+        : process.env.SLUICE_AUTH,
     AWS_REGION: region,
     AWS_ENDPOINT_URL: aws.endpoint,
     AWS_ENDPOINT_URL_SQS: aws.sqsEndpoint,

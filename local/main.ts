@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createLogger } from '../core/logging/logger.js';
 import { DEFAULT_LOCAL_PORT, startLocalRuntime } from './local-runtime.js';
@@ -7,22 +8,39 @@ const envSchema = z.object({
   SLUICE_HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
   AWS_ENDPOINT_URL: z.url().optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
+  SLUICE_AUTH: z.enum(['open', 'api-keys']).optional(),
 });
 
 // The SDK versions pinned here support Node 20; its notice about future versions
 // needing Node 22 would only bury the output (children inherit this).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// `npm start -- --auth` requires API keys, as the deployed front does; the default is open.
+const { values: args } = parseArgs({ options: { auth: { type: 'boolean', default: false } } });
 const logger = createLogger('local');
 const env = envSchema.parse(process.env);
+const auth = args.auth ? 'api-keys' : (env.SLUICE_AUTH ?? 'open');
 const runtime = await startLocalRuntime({
   port: env.SLUICE_PORT,
   healthPort: env.SLUICE_HEALTH_PORT,
   awsEndpoint: env.AWS_ENDPOINT_URL,
   region: env.AWS_REGION,
   logger,
+  frontEnv: { SLUICE_AUTH: auth },
   onOutput: (line) => process.stderr.write(`${line}\n`),
 });
+
+function authLines(): string[] {
+  if (auth === 'open')
+    return [
+      'Auth: open (every caller is tenant "default"; `npm start -- --auth` requires API keys).',
+    ];
+  const dynamo = runtime.aws.dynamoEndpoint ?? runtime.aws.endpoint ?? '';
+  return [
+    'Auth: API keys (send "authorization: Bearer <key>"). Create one — it is printed once:',
+    `  AWS_ENDPOINT_URL_DYNAMODB=${dynamo} SLUICE_TABLE_NAME=${runtime.resources.tableName} npx sluice keys create --tenant acme`,
+  ];
+}
 
 const where =
   env.AWS_ENDPOINT_URL ??
@@ -32,11 +50,11 @@ process.stdout.write(
     '',
     `Sluice is running on ${runtime.endpoint} (gRPC, plaintext), health on http://127.0.0.1:${runtime.healthPort}/`,
     `AWS: ${where}`,
-    'Auth: open (every caller is tenant "default").',
+    ...authLines(),
     '',
     'Try:',
-    `  npx sluice submit --endpoint ${runtime.endpoint} --type echo --payload '{"hello":"world"}' --wait`,
-    `  grpcurl -plaintext -d '{"channel":"default","type":"sha256","payload":"aGVsbG8="}' ${runtime.endpoint} sluice.v1.JobService/SubmitJob`,
+    `  npx sluice submit --endpoint ${runtime.endpoint}${auth === 'open' ? '' : ' --api-key <key>'} --type echo --payload '{"hello":"world"}' --wait`,
+    `  grpcurl -plaintext${auth === 'open' ? '' : " -H 'authorization: Bearer <key>'"} -d '{"channel":"default","type":"sha256","payload":"aGVsbG8="}' ${runtime.endpoint} sluice.v1.JobService/SubmitJob`,
     '',
     'Ctrl-C stops everything.',
     '',

@@ -56,6 +56,8 @@ export async function startBundledFront(options: BundledFrontOptions): Promise<B
         SLUICE_PORT: '0',
         SLUICE_HEALTH_PORT: '0',
         SLUICE_LOG_LEVEL: 'warn',
+        // The deployed default is api-keys; the benchmarks measure the open local setup.
+        SLUICE_AUTH: 'open',
         SLUICE_PROTO_DIR: join(dir, 'proto'),
       },
       readyTimeoutMs: READY_TIMEOUT_MS,

@@ -25,7 +25,12 @@ describe('readFrontConfig', () => {
       maxWatchJobs: 1_000,
       shutdownGraceMs: 15_000,
       grpc: { keepaliveTimeMs: 300_000 },
+      auth: { mode: 'api-keys', cacheTtlMs: 10_000 },
     });
+  });
+
+  it('runs open only when SLUICE_AUTH=open says so', () => {
+    expect(readFrontConfig({ SLUICE_AUTH: 'open' }).auth.mode).toBe('open');
   });
 
   it('treats an empty variable as unset', () => {
@@ -62,6 +67,8 @@ describe('readFrontConfig', () => {
       { SLUICE_WATCH_FAST_INTERVAL_MS: '100', SLUICE_WATCH_SLOW_INTERVAL_MS: '50' },
     ],
     ['SLUICE_TABLE_NAME', { SLUICE_TABLE_NAME: 'x' }],
+    ['SLUICE_AUTH', { SLUICE_AUTH: 'none' }],
+    ['SLUICE_AUTH_CACHE_TTL_MS', { SLUICE_AUTH_CACHE_TTL_MS: '30001' }],
     ['AWS_ENDPOINT_URL', { AWS_ENDPOINT_URL: 'not a url' }],
   ])('names %s when it is invalid', (field, env) => {
     expect(fieldOf(env)).toBe(field);

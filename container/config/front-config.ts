@@ -5,6 +5,7 @@ import {
   type ResourceConfig,
 } from '../../core/config/aws-config.js';
 import { ValidationError } from '../../core/errors/index.js';
+import { DEFAULT_AUTH_CACHE_TTL_MS, MAX_AUTH_CACHE_TTL_MS } from '../auth/api-key-authenticator.js';
 import {
   DEFAULT_LINGER_MS,
   DEFAULT_MAX_BATCH_BYTES,
@@ -33,6 +34,10 @@ const MAX_SHUTDOWN_GRACE_MS = 20_000;
 /** The NLB drops a connection idle for 350 s: keepalive pings must come sooner. */
 const MAX_KEEPALIVE_TIME_MS = 340_000;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** `api-keys`: every call needs `authorization: Bearer <key>`; `open`: every caller is tenant `default`. */
+const AUTH_MODES = ['api-keys', 'open'] as const;
+/** How callers are authenticated. */
+export type AuthMode = (typeof AUTH_MODES)[number];
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -43,6 +48,8 @@ const frontEnvSchema = z
     SLUICE_HEALTH_PORT: int(0, MAX_PORT).default(DEFAULT_HEALTH_PORT),
     SLUICE_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     SLUICE_PROTO_DIR: z.string().min(1).optional(),
+    SLUICE_AUTH: z.enum(AUTH_MODES).default('api-keys'),
+    SLUICE_AUTH_CACHE_TTL_MS: int(0, MAX_AUTH_CACHE_TTL_MS).default(DEFAULT_AUTH_CACHE_TTL_MS),
     SLUICE_BATCH_LINGER_MS: int(0, 1_000).default(DEFAULT_LINGER_MS),
     SLUICE_BATCH_MAX_BYTES: int(1_024, MAX_BATCH_BYTES).default(DEFAULT_MAX_BATCH_BYTES),
     SLUICE_BATCH_MAX_IN_FLIGHT: int(1, 256).default(DEFAULT_MAX_IN_FLIGHT_BATCHES),
@@ -72,6 +79,8 @@ export interface FrontConfig {
   healthPort: number;
   logLevel: (typeof LOG_LEVELS)[number];
   protoDir: string | undefined;
+  /** API keys (the default: a deployed front always wants a key) or open. */
+  auth: { mode: AuthMode; cacheTtlMs: number };
   producer: ProducerTunables;
   streamMaxInFlight: number;
   watch: { fastIntervalMs: number; slowIntervalMs: number };
@@ -121,6 +130,7 @@ export function readFrontConfig(rawEnv: NodeJS.ProcessEnv): FrontConfig {
     healthPort: e.SLUICE_HEALTH_PORT,
     logLevel: e.SLUICE_LOG_LEVEL,
     protoDir: e.SLUICE_PROTO_DIR,
+    auth: { mode: e.SLUICE_AUTH, cacheTtlMs: e.SLUICE_AUTH_CACHE_TTL_MS },
     producer: {
       lingerMs: e.SLUICE_BATCH_LINGER_MS,
       maxBatchBytes: e.SLUICE_BATCH_MAX_BYTES,

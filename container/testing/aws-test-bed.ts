@@ -105,6 +105,8 @@ export async function startAwsTestBed(resources: ResourceConfig): Promise<AwsTes
       SLUICE_PORT: '0',
       SLUICE_HEALTH_PORT: '0',
       SLUICE_LOG_LEVEL: 'silent',
+      // Tests of other concerns run open; the auth tests ask for api-keys.
+      SLUICE_AUTH: 'open',
     },
     queueDepth: (url = queueUrl) => queueDepth(clients.sqs, url),
     stop: async () => {

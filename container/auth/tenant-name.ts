@@ -1,0 +1,28 @@
+import { ValidationError } from '../../core/errors/index.js';
+
+/**
+ * A tenant name: lowercase letters, digits, `-`, `_` and `.`, starting with a
+ * letter or digit, at most 63 characters. It can therefore never start the
+ * `$apikey#` namespace of the jobs table, and `<tenant>:<group key>` stays
+ * within SQS's 128-character MessageGroupId.
+ */
+export const TENANT_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
+/**
+ * Checks a tenant name (as `sluice keys create --tenant` takes it), else a
+ * `ValidationError` naming `tenant`.
+ *
+ * @example
+ * ```ts
+ * const tenant = parseTenantName('acme');
+ * ```
+ */
+export function parseTenantName(value: string): string {
+  if (!TENANT_NAME_PATTERN.test(value)) {
+    throw new ValidationError(
+      'tenant: must be 1-63 lowercase letters, digits, ".", "_" or "-", starting with a letter or digit',
+      { field: 'tenant' },
+    );
+  }
+  return value;
+}
