@@ -1,5 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { DEFAULT_ENDPOINT, SluiceClient, type SluiceClientOptions } from '../client/index.js';
+import {
+  DEFAULT_ENDPOINT,
+  SluiceClient,
+  type SluiceClientOptions,
+  type TlsOptions,
+} from '../client/index.js';
+import { UsageError } from './usage-error.js';
 
 /**
  * The options every command accepts (before or after the command name).
@@ -13,12 +20,14 @@ export interface GlobalOptions {
   endpoint: string;
   apiKey?: string;
   tls?: boolean;
+  tlsCaFile?: string;
   json?: boolean;
 }
 
 /**
  * Declares `--endpoint` (env `SLUICE_ENDPOINT`), `--api-key` (env
- * `SLUICE_API_KEY`), `--tls` and `--json` on the root command.
+ * `SLUICE_API_KEY`), `--tls`, `--tls-ca-file` (env `SLUICE_TLS_CA_FILE`) and
+ * `--json` on the root command.
  *
  * @example
  * ```ts
@@ -36,6 +45,12 @@ export function addGlobalOptions(program: Command): Command {
       new Option('--api-key <key>', 'sent as "authorization: Bearer <key>"').env('SLUICE_API_KEY'),
     )
     .option('--tls', 'connect with TLS (system root certificates)')
+    .addOption(
+      new Option(
+        '--tls-ca-file <path>',
+        'connect with TLS, trusting the PEM certificates in this file (implies --tls)',
+      ).env('SLUICE_TLS_CA_FILE'),
+    )
     .option('--json', 'print machine-readable JSON instead of text');
 }
 
@@ -50,8 +65,19 @@ export function addGlobalOptions(program: Command): Command {
 export function clientFor(options: GlobalOptions, extra: SluiceClientOptions = {}): SluiceClient {
   return new SluiceClient({
     endpoint: options.endpoint,
-    apiKey: options.apiKey,
-    tls: options.tls === true,
+    apiKey: options.apiKey === '' ? undefined : options.apiKey,
+    tls: tlsFor(options),
     ...extra,
   });
+}
+
+function tlsFor(options: GlobalOptions): boolean | TlsOptions {
+  if (options.tlsCaFile === undefined || options.tlsCaFile === '') return options.tls === true;
+  try {
+    return { rootCerts: readFileSync(options.tlsCaFile) };
+  } catch (error) {
+    throw new UsageError(
+      `cannot read --tls-ca-file ${options.tlsCaFile}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }

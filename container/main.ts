@@ -1,6 +1,7 @@
 // The front's entrypoint: `node --import tsx container/main.ts` locally, an esbuild bundle in the image.
 // Reads its settings from the environment, serves, prints one ready line
 // {"sluice":"ready","grpcPort":N,"healthPort":M} on stdout, and drains on SIGTERM/SIGINT.
+import { readFileSync } from 'node:fs';
 import { createAwsClients, destroyAwsClients } from '../core/aws/aws-clients.js';
 import { resolveChannelQueues } from '../core/aws/queue-directory.js';
 import { CHANNELS } from '../core/channels/channels.js';
@@ -11,7 +12,7 @@ import { ApiKeyStore } from './auth/api-key-store.js';
 import type { Authenticator } from './auth/authenticator.js';
 import { OpenAuthenticator } from './auth/open-authenticator.js';
 import { readFrontConfig, type FrontConfig } from './config/front-config.js';
-import { startFront } from './server/start-front.js';
+import { startFront, type FrontTls } from './server/start-front.js';
 
 /** Exit code of a front that could not start or stop cleanly. */
 const EXIT_FAILURE = 1;
@@ -29,7 +30,27 @@ function readConfigOrExit(): FrontConfig {
   }
 }
 
+/** Reads the TLS certificate and key files, or exits naming the one that cannot be read. */
+function readTlsOrExit(files: FrontConfig['tls']): FrontTls | undefined {
+  if (files === undefined) return undefined;
+  const read = (variable: string, path: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      process.stderr.write(
+        `sluice front: cannot read ${variable} (${path}): ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      process.exit(EXIT_FAILURE);
+    }
+  };
+  return {
+    certChain: read('SLUICE_TLS_CERT_FILE', files.certFile),
+    privateKey: read('SLUICE_TLS_KEY_FILE', files.keyFile),
+  };
+}
+
 const config = readConfigOrExit();
+const tls = readTlsOrExit(config.tls);
 const logger = createLogger('front', config.logLevel);
 process.on('uncaughtException', (error) => {
   logger.fatal({ err: error }, 'uncaught exception');
@@ -71,6 +92,7 @@ const front = await (async () => {
       shutdownGraceMs: config.shutdownGraceMs,
       protoDir: config.protoDir,
       authenticator,
+      tls,
       logger,
     });
   } catch (error) {

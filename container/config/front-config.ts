@@ -50,6 +50,8 @@ const frontEnvSchema = z
     SLUICE_PROTO_DIR: z.string().min(1).optional(),
     SLUICE_AUTH: z.enum(AUTH_MODES).default('api-keys'),
     SLUICE_AUTH_CACHE_TTL_MS: int(0, MAX_AUTH_CACHE_TTL_MS).default(DEFAULT_AUTH_CACHE_TTL_MS),
+    SLUICE_TLS_CERT_FILE: z.string().min(1).optional(),
+    SLUICE_TLS_KEY_FILE: z.string().min(1).optional(),
     SLUICE_BATCH_LINGER_MS: int(0, 1_000).default(DEFAULT_LINGER_MS),
     SLUICE_BATCH_MAX_BYTES: int(1_024, MAX_BATCH_BYTES).default(DEFAULT_MAX_BATCH_BYTES),
     SLUICE_BATCH_MAX_IN_FLIGHT: int(1, 256).default(DEFAULT_MAX_IN_FLIGHT_BATCHES),
@@ -68,7 +70,14 @@ const frontEnvSchema = z
   .refine((env) => env.SLUICE_WATCH_SLOW_INTERVAL_MS >= env.SLUICE_WATCH_FAST_INTERVAL_MS, {
     path: ['SLUICE_WATCH_SLOW_INTERVAL_MS'],
     message: 'must be at least SLUICE_WATCH_FAST_INTERVAL_MS',
-  });
+  })
+  .refine(
+    (env) => (env.SLUICE_TLS_CERT_FILE === undefined) === (env.SLUICE_TLS_KEY_FILE === undefined),
+    {
+      path: ['SLUICE_TLS_KEY_FILE'],
+      message: 'SLUICE_TLS_CERT_FILE and SLUICE_TLS_KEY_FILE go together: set both or neither',
+    },
+  );
 
 /** Every setting of the front, parsed once from the environment. */
 export interface FrontConfig {
@@ -81,6 +90,8 @@ export interface FrontConfig {
   protoDir: string | undefined;
   /** API keys (the default: a deployed front always wants a key) or open. */
   auth: { mode: AuthMode; cacheTtlMs: number };
+  /** PEM files of the certificate (chain) and key to serve TLS with; unset: plaintext. */
+  tls: { certFile: string; keyFile: string } | undefined;
   producer: ProducerTunables;
   streamMaxInFlight: number;
   watch: { fastIntervalMs: number; slowIntervalMs: number };
@@ -131,6 +142,10 @@ export function readFrontConfig(rawEnv: NodeJS.ProcessEnv): FrontConfig {
     logLevel: e.SLUICE_LOG_LEVEL,
     protoDir: e.SLUICE_PROTO_DIR,
     auth: { mode: e.SLUICE_AUTH, cacheTtlMs: e.SLUICE_AUTH_CACHE_TTL_MS },
+    tls:
+      e.SLUICE_TLS_CERT_FILE === undefined || e.SLUICE_TLS_KEY_FILE === undefined
+        ? undefined
+        : { certFile: e.SLUICE_TLS_CERT_FILE, keyFile: e.SLUICE_TLS_KEY_FILE },
     producer: {
       lingerMs: e.SLUICE_BATCH_LINGER_MS,
       maxBatchBytes: e.SLUICE_BATCH_MAX_BYTES,

@@ -48,6 +48,12 @@ export interface GrpcTunables {
   maxConnectionAgeMs?: number;
 }
 
+/** A certificate (chain) and its private key, PEM: the front then serves TLS only. */
+export interface FrontTls {
+  certChain: Buffer;
+  privateKey: Buffer;
+}
+
 /** Options of `startFront`. Only the AWS dependencies are required. */
 export interface FrontOptions {
   sqs: SQSClient;
@@ -70,6 +76,8 @@ export interface FrontOptions {
   /** Jobs per WatchJobs call. */
   maxWatchJobs?: number;
   grpc?: Partial<GrpcTunables>;
+  /** Serve gRPC over TLS with this certificate; unset: plaintext (TLS ends at the load balancer). */
+  tls?: FrontTls;
   shutdownGraceMs?: number;
   /** Where `sluice/v1/job_service.proto` is (found automatically when unset). */
   protoDir?: string;
@@ -126,9 +134,18 @@ function bindAddress(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-function bind(server: Server, address: string): Promise<number> {
+function serverCredentials(tls: FrontTls | undefined): ServerCredentials {
+  if (tls === undefined) return ServerCredentials.createInsecure();
+  return ServerCredentials.createSsl(
+    null,
+    [{ cert_chain: tls.certChain, private_key: tls.privateKey }],
+    false,
+  );
+}
+
+function bind(server: Server, address: string, credentials: ServerCredentials): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) =>
+    server.bindAsync(address, credentials, (error, port) =>
       error === null ? resolve(port) : reject(error),
     );
   });
@@ -214,7 +231,11 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
   health.addToServer(server);
   new ReflectionService(descriptors).addToServer(server);
 
-  const grpcPort = await bind(server, bindAddress(host, options.port ?? DEFAULT_GRPC_PORT));
+  const grpcPort = await bind(
+    server,
+    bindAddress(host, options.port ?? DEFAULT_GRPC_PORT),
+    serverCredentials(options.tls),
+  );
   const metrics = (): FrontMetrics => {
     const { rss, heapUsed } = process.memoryUsage();
     return {
@@ -233,7 +254,10 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
     throw error;
   });
   setServing(true);
-  logger.info({ host, grpcPort, healthPort: httpHealth.port }, 'front serving');
+  logger.info(
+    { host, grpcPort, healthPort: httpHealth.port, tls: options.tls !== undefined },
+    'front serving',
+  );
 
   let stopping: Promise<void> | undefined;
   const shutdown = async (): Promise<void> => {
