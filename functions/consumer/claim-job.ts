@@ -1,5 +1,6 @@
 import type { MessageEnvelope } from '../../core/envelope/message-envelope.js';
 import type { JobRecord } from '../../core/jobs/job.js';
+import { jobRecordFromEnvelope } from '../../core/jobs/job-record-from-envelope.js';
 import type { JobsTable } from '../../core/jobs/jobs-table.js';
 import { isTerminal } from '../../core/jobs/state-machine.js';
 import type { Logger } from '../../core/logging/logger.js';
@@ -28,12 +29,18 @@ export interface ClaimJobOptions {
 }
 
 /**
- * Makes this attempt the job's owner: reads the record (creating it from the
- * envelope when absent), skips a terminal job, and moves QUEUED → RUNNING —
- * or RUNNING → RUNNING, which is a redelivered message taking over an attempt
- * that crashed — conditionally on the version read. A lost condition means
- * another writer came first (a cancel, the front's create), so it reads again
- * and decides again, a bounded number of times.
+ * Makes this attempt the job's owner. The common case — the first delivery
+ * of a job whose front already wrote its record — costs one conditional
+ * write and no read: the record is then exactly as the front created it
+ * (QUEUED, at its first version), so the claim names that version without
+ * reading it. When that write loses its condition (the record is absent,
+ * was requeued, cancelled, or is RUNNING after a crashed attempt), it falls
+ * back to the general claim: read the record (creating it from the envelope
+ * when absent), skip a terminal job, and move QUEUED → RUNNING — or RUNNING
+ * → RUNNING, a redelivered message taking over an attempt that crashed —
+ * conditionally on the version read. A lost condition there means another
+ * writer came first (a cancel, the front's create), so it reads again and
+ * decides again, a bounded number of times.
  *
  * @example
  * ```ts
@@ -44,6 +51,12 @@ export interface ClaimJobOptions {
 export async function claimJob(options: ClaimJobOptions): Promise<JobClaim> {
   const { table, envelope } = options;
   const key = { tenant: envelope.tenant, jobId: envelope.jobId };
+  const created = jobRecordFromEnvelope(envelope, {
+    sequenceNumber: options.sequenceNumber,
+    now: options.clock(),
+  });
+  const claimedFresh = await table.markRunning(key, created.version);
+  if (claimedFresh !== undefined) return { kind: 'claimed', record: claimedFresh };
   for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
     const current = await ensureJobRecord(table, envelope, {
       sequenceNumber: options.sequenceNumber,
