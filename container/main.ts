@@ -89,6 +89,8 @@ const front = await (async () => {
       streamMaxInFlight: config.streamMaxInFlight,
       maxWatchJobs: config.maxWatchJobs,
       grpc: config.grpc,
+      limits: config.limits,
+      submitRate: config.submitRate,
       shutdownGraceMs: config.shutdownGraceMs,
       protoDir: config.protoDir,
       authenticator,

@@ -1,5 +1,8 @@
 import { ValidationError } from '../../core/errors/index.js';
 
+/** The longest tenant name (with `:` and a 64-character group key it makes a 128-character MessageGroupId). */
+export const MAX_TENANT_NAME_LENGTH = 63;
+
 /**
  * A tenant name: lowercase letters, digits, `-`, `_` and `.`, starting with a
  * letter or digit, at most 63 characters. It can therefore never start the

@@ -26,7 +26,38 @@ describe('readFrontConfig', () => {
       shutdownGraceMs: 15_000,
       grpc: { keepaliveTimeMs: 300_000 },
       auth: { mode: 'api-keys', cacheTtlMs: 10_000 },
+      tls: undefined,
+      limits: {
+        maxPayloadBytes: 184_320,
+        maxAttributes: 16,
+        maxAttributeKeyLength: 64,
+        maxAttributeValueLength: 256,
+      },
+      submitRate: { ratePerSecond: 5_000, burst: 10_000 },
     });
+    expect(readFrontConfig({}).grpc).toMatchObject({
+      maxReceiveMessageBytes: 1_048_576,
+      maxConcurrentStreams: 128,
+    });
+  });
+
+  it('reads the limits, the rate (0 = unlimited, burst two seconds’ worth by default) and TLS files', () => {
+    const config = readFrontConfig({
+      SLUICE_MAX_PAYLOAD_BYTES: '1000',
+      SLUICE_MAX_ATTRIBUTES: '4',
+      SLUICE_GRPC_MAX_CONCURRENT_STREAMS: '8',
+      SLUICE_GRPC_MAX_RECEIVE_MESSAGE_BYTES: '65536',
+      SLUICE_SUBMIT_RATE_PER_TENANT: '50',
+      SLUICE_TLS_CERT_FILE: '/etc/sluice/cert.pem',
+      SLUICE_TLS_KEY_FILE: '/etc/sluice/key.pem',
+    });
+    expect(config).toMatchObject({
+      limits: { maxPayloadBytes: 1000, maxAttributes: 4 },
+      grpc: { maxConcurrentStreams: 8, maxReceiveMessageBytes: 65_536 },
+      submitRate: { ratePerSecond: 50, burst: 100 },
+      tls: { certFile: '/etc/sluice/cert.pem', keyFile: '/etc/sluice/key.pem' },
+    });
+    expect(readFrontConfig({ SLUICE_SUBMIT_RATE_PER_TENANT: '0' }).submitRate).toBeUndefined();
   });
 
   it('runs open only when SLUICE_AUTH=open says so', () => {
@@ -68,6 +99,15 @@ describe('readFrontConfig', () => {
     ],
     ['SLUICE_TABLE_NAME', { SLUICE_TABLE_NAME: 'x' }],
     ['SLUICE_AUTH', { SLUICE_AUTH: 'none' }],
+    ['SLUICE_TLS_KEY_FILE', { SLUICE_TLS_CERT_FILE: '/etc/sluice/cert.pem' }],
+    ['SLUICE_MAX_PAYLOAD_BYTES', { SLUICE_MAX_PAYLOAD_BYTES: '200000' }],
+    [
+      'SLUICE_MAX_PAYLOAD_BYTES',
+      { SLUICE_MAX_ATTRIBUTES: '64', SLUICE_MAX_ATTRIBUTE_VALUE_LENGTH: '4096' },
+    ],
+    ['SLUICE_GRPC_MAX_RECEIVE_MESSAGE_BYTES', { SLUICE_GRPC_MAX_RECEIVE_MESSAGE_BYTES: '65536' }],
+    ['SLUICE_GRPC_MAX_CONCURRENT_STREAMS', { SLUICE_GRPC_MAX_CONCURRENT_STREAMS: '0' }],
+    ['SLUICE_SUBMIT_RATE_PER_TENANT', { SLUICE_SUBMIT_RATE_PER_TENANT: '-1' }],
     ['SLUICE_AUTH_CACHE_TTL_MS', { SLUICE_AUTH_CACHE_TTL_MS: '30001' }],
     ['AWS_ENDPOINT_URL', { AWS_ENDPOINT_URL: 'not a url' }],
   ])('names %s when it is invalid', (field, env) => {

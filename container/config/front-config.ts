@@ -4,7 +4,9 @@ import {
   type AwsConfig,
   type ResourceConfig,
 } from '../../core/config/aws-config.js';
+import { CHANNELS } from '../../core/channels/channels.js';
 import { ValidationError } from '../../core/errors/index.js';
+import { DEFAULT_SUBMIT_LIMITS, type SubmitLimits } from '../../core/validation/limits.js';
 import { DEFAULT_AUTH_CACHE_TTL_MS, MAX_AUTH_CACHE_TTL_MS } from '../auth/api-key-authenticator.js';
 import {
   DEFAULT_LINGER_MS,
@@ -20,10 +22,20 @@ import {
   DEFAULT_GRPC_PORT,
   DEFAULT_HEALTH_PORT,
   DEFAULT_KEEPALIVE_TIME_MS,
+  DEFAULT_MAX_CONCURRENT_STREAMS,
+  DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
   DEFAULT_SHUTDOWN_GRACE_MS,
+  DEFAULT_SUBMIT_BURST_PER_TENANT,
+  DEFAULT_SUBMIT_RATE_PER_TENANT,
   type GrpcTunables,
+  type SubmitRate,
 } from '../server/start-front.js';
 import { DEFAULT_FAST_INTERVAL_MS, DEFAULT_SLOW_INTERVAL_MS } from '../watch/watch-hub.js';
+import {
+  envelopeOverheadBytes,
+  maxPayloadBytes,
+  SQS_MAX_MESSAGE_BYTES,
+} from './envelope-budget.js';
 
 /** The highest TCP port. */
 const MAX_PORT = 65_535;
@@ -33,6 +45,17 @@ const MAX_BATCH_BYTES = 1024 * 1024;
 const MAX_SHUTDOWN_GRACE_MS = 20_000;
 /** The NLB drops a connection idle for 350 s: keepalive pings must come sooner. */
 const MAX_KEEPALIVE_TIME_MS = 340_000;
+/** Bounds of the gRPC receive limit: room for any valid request, and no more than 16 MiB. */
+const MIN_RECEIVE_MESSAGE_BYTES = 64 * 1024;
+const MAX_RECEIVE_MESSAGE_BYTES = 16 * 1024 * 1024;
+/** Bounds of the attribute limits (each raises the envelope overhead, see envelope-budget.ts). */
+const MAX_ATTRIBUTES = 64;
+const MAX_ATTRIBUTE_KEY_LENGTH = 128;
+const MAX_ATTRIBUTE_VALUE_LENGTH = 4_096;
+const MAX_CONCURRENT_STREAMS = 10_000;
+const MAX_SUBMIT_RATE = 1_000_000;
+/** Without an explicit burst, a tenant may burst to two seconds' worth of its rate. */
+const DEFAULT_BURST_SECONDS = 2;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 /** `api-keys`: every call needs `authorization: Bearer <key>`; `open`: every caller is tenant `default`. */
 const AUTH_MODES = ['api-keys', 'open'] as const;
@@ -66,10 +89,49 @@ const frontEnvSchema = z
       DEFAULT_KEEPALIVE_TIME_MS,
     ),
     SLUICE_GRPC_MAX_CONNECTION_AGE_MS: int(1_000, 86_400_000).optional(),
+    SLUICE_GRPC_MAX_RECEIVE_MESSAGE_BYTES: int(
+      MIN_RECEIVE_MESSAGE_BYTES,
+      MAX_RECEIVE_MESSAGE_BYTES,
+    ).default(DEFAULT_MAX_RECEIVE_MESSAGE_BYTES),
+    SLUICE_GRPC_MAX_CONCURRENT_STREAMS: int(1, MAX_CONCURRENT_STREAMS).default(
+      DEFAULT_MAX_CONCURRENT_STREAMS,
+    ),
+    SLUICE_MAX_PAYLOAD_BYTES: int(0, SQS_MAX_MESSAGE_BYTES).default(
+      DEFAULT_SUBMIT_LIMITS.maxPayloadBytes,
+    ),
+    SLUICE_MAX_ATTRIBUTES: int(0, MAX_ATTRIBUTES).default(DEFAULT_SUBMIT_LIMITS.maxAttributes),
+    SLUICE_MAX_ATTRIBUTE_KEY_LENGTH: int(1, MAX_ATTRIBUTE_KEY_LENGTH).default(
+      DEFAULT_SUBMIT_LIMITS.maxAttributeKeyLength,
+    ),
+    SLUICE_MAX_ATTRIBUTE_VALUE_LENGTH: int(0, MAX_ATTRIBUTE_VALUE_LENGTH).default(
+      DEFAULT_SUBMIT_LIMITS.maxAttributeValueLength,
+    ),
+    SLUICE_SUBMIT_RATE_PER_TENANT: int(0, MAX_SUBMIT_RATE).default(DEFAULT_SUBMIT_RATE_PER_TENANT),
+    SLUICE_SUBMIT_BURST_PER_TENANT: int(1, MAX_SUBMIT_RATE * DEFAULT_BURST_SECONDS).optional(),
   })
   .refine((env) => env.SLUICE_WATCH_SLOW_INTERVAL_MS >= env.SLUICE_WATCH_FAST_INTERVAL_MS, {
     path: ['SLUICE_WATCH_SLOW_INTERVAL_MS'],
     message: 'must be at least SLUICE_WATCH_FAST_INTERVAL_MS',
+  })
+  .superRefine((env, context) => {
+    const limits = submitLimits(env);
+    const overhead = envelopeOverheadBytes(limits, CHANNELS);
+    const ceiling = maxPayloadBytes(limits, CHANNELS);
+    if (env.SLUICE_MAX_PAYLOAD_BYTES > ceiling) {
+      context.addIssue({
+        code: 'custom',
+        path: ['SLUICE_MAX_PAYLOAD_BYTES'],
+        message: `must be at most ${ceiling}: its base64 plus the largest envelope (${overhead} bytes with these attribute limits) must fit SQS's ${SQS_MAX_MESSAGE_BYTES} bytes`,
+      });
+    }
+    const largestRequest = env.SLUICE_MAX_PAYLOAD_BYTES + overhead;
+    if (env.SLUICE_GRPC_MAX_RECEIVE_MESSAGE_BYTES < largestRequest) {
+      context.addIssue({
+        code: 'custom',
+        path: ['SLUICE_GRPC_MAX_RECEIVE_MESSAGE_BYTES'],
+        message: `must be at least ${largestRequest}, so every valid submit fits`,
+      });
+    }
   })
   .refine(
     (env) => (env.SLUICE_TLS_CERT_FILE === undefined) === (env.SLUICE_TLS_KEY_FILE === undefined),
@@ -78,6 +140,22 @@ const frontEnvSchema = z
       message: 'SLUICE_TLS_CERT_FILE and SLUICE_TLS_KEY_FILE go together: set both or neither',
     },
   );
+
+/** The submit limits the environment sets (the others are fixed by SQS's and DynamoDB's key sizes). */
+function submitLimits(env: {
+  SLUICE_MAX_PAYLOAD_BYTES: number;
+  SLUICE_MAX_ATTRIBUTES: number;
+  SLUICE_MAX_ATTRIBUTE_KEY_LENGTH: number;
+  SLUICE_MAX_ATTRIBUTE_VALUE_LENGTH: number;
+}): SubmitLimits {
+  return {
+    ...DEFAULT_SUBMIT_LIMITS,
+    maxPayloadBytes: env.SLUICE_MAX_PAYLOAD_BYTES,
+    maxAttributes: env.SLUICE_MAX_ATTRIBUTES,
+    maxAttributeKeyLength: env.SLUICE_MAX_ATTRIBUTE_KEY_LENGTH,
+    maxAttributeValueLength: env.SLUICE_MAX_ATTRIBUTE_VALUE_LENGTH,
+  };
+}
 
 /** Every setting of the front, parsed once from the environment. */
 export interface FrontConfig {
@@ -98,6 +176,10 @@ export interface FrontConfig {
   maxWatchJobs: number;
   shutdownGraceMs: number;
   grpc: Partial<GrpcTunables>;
+  /** What one submit may carry. */
+  limits: SubmitLimits;
+  /** Per-tenant submit rate on this front; unset: unlimited (`SLUICE_SUBMIT_RATE_PER_TENANT=0`). */
+  submitRate: SubmitRate | undefined;
 }
 
 function describeIssues(error: z.ZodError): ValidationError {
@@ -109,6 +191,16 @@ function describeIssues(error: z.ZodError): ValidationError {
     field: field === '' ? undefined : field,
     cause: error,
   });
+}
+
+/** The per-tenant submit rate: 0 turns it off; the burst defaults to two seconds' worth. */
+function submitRate(ratePerSecond: number, burst: number | undefined): SubmitRate | undefined {
+  if (ratePerSecond === 0) return undefined;
+  const defaultBurst =
+    ratePerSecond === DEFAULT_SUBMIT_RATE_PER_TENANT
+      ? DEFAULT_SUBMIT_BURST_PER_TENANT
+      : ratePerSecond * DEFAULT_BURST_SECONDS;
+  return { ratePerSecond, burst: burst ?? defaultBurst };
 }
 
 /**
@@ -163,6 +255,10 @@ export function readFrontConfig(rawEnv: NodeJS.ProcessEnv): FrontConfig {
     grpc: {
       keepaliveTimeMs: e.SLUICE_GRPC_KEEPALIVE_TIME_MS,
       maxConnectionAgeMs: e.SLUICE_GRPC_MAX_CONNECTION_AGE_MS,
+      maxReceiveMessageBytes: e.SLUICE_GRPC_MAX_RECEIVE_MESSAGE_BYTES,
+      maxConcurrentStreams: e.SLUICE_GRPC_MAX_CONCURRENT_STREAMS,
     },
+    limits: submitLimits(e),
+    submitRate: submitRate(e.SLUICE_SUBMIT_RATE_PER_TENANT, e.SLUICE_SUBMIT_BURST_PER_TENANT),
   };
 }

@@ -16,6 +16,7 @@ import { ChannelProducers, type ProducerTunables } from '../producer/channel-pro
 import { createJobService } from '../service/job-service.js';
 import { DEFAULT_STREAM_MAX_IN_FLIGHT } from '../service/submit-jobs-stream.js';
 import { DEFAULT_MAX_WATCH_JOBS } from '../service/watch-jobs-stream.js';
+import { TenantRateLimiter } from '../limits/tenant-rate-limiter.js';
 import { JobSubmitter } from '../submit/job-submitter.js';
 import { WatchHub, type WatchHubMetrics } from '../watch/watch-hub.js';
 import { startHttpHealthServer } from './http-health-server.js';
@@ -31,8 +32,18 @@ export const JOB_SERVICE_NAME = 'sluice.v1.JobService';
 export const DEFAULT_KEEPALIVE_TIME_MS = 300_000;
 /** How long a keepalive ping may go unanswered before the connection is dropped. */
 export const DEFAULT_KEEPALIVE_TIMEOUT_MS = 20_000;
-/** The largest request message accepted (a payload is ≤ 180 KiB; a bulk item is one message). */
-export const DEFAULT_MAX_RECEIVE_MESSAGE_BYTES = 4 * 1024 * 1024;
+/**
+ * The largest request message accepted: a valid submit is at most ≈ 200 KiB
+ * (payload ≤ 180 KiB plus its fields; a bulk item is one message), so more
+ * would only let a client make the front buffer junk. Bigger: RESOURCE_EXHAUSTED.
+ */
+export const DEFAULT_MAX_RECEIVE_MESSAGE_BYTES = 1024 * 1024;
+/** HTTP/2 streams (calls) in progress per connection; a client queues more until one ends. */
+export const DEFAULT_MAX_CONCURRENT_STREAMS = 128;
+/** Submits per second per tenant, per front: a safety net, above one front's throughput here. */
+export const DEFAULT_SUBMIT_RATE_PER_TENANT = 5_000;
+/** Submits a tenant may make at once after being idle. */
+export const DEFAULT_SUBMIT_BURST_PER_TENANT = 10_000;
 /** The largest response message sent (a job snapshot with its result). */
 export const DEFAULT_MAX_SEND_MESSAGE_BYTES = 16 * 1024 * 1024;
 /** How long shutdown lets calls in progress finish before cancelling them (ECS stops at 30 s). */
@@ -46,6 +57,14 @@ export interface GrpcTunables {
   maxSendMessageBytes: number;
   /** Close connections after this age (GOAWAY) so clients rebalance after a scale-out; unset: never. */
   maxConnectionAgeMs?: number;
+  /** HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS: calls in progress per connection. */
+  maxConcurrentStreams: number;
+}
+
+/** A per-tenant token bucket for submits (see `TenantRateLimiter`). */
+export interface SubmitRate {
+  ratePerSecond: number;
+  burst: number;
 }
 
 /** A certificate (chain) and its private key, PEM: the front then serves TLS only. */
@@ -68,6 +87,8 @@ export interface FrontOptions {
   /** HTTP health port; 0 picks a free one. Default `DEFAULT_HEALTH_PORT` (8080). */
   healthPort?: number;
   limits?: SubmitLimits;
+  /** Per-tenant submit rate; unset: unlimited. */
+  submitRate?: SubmitRate;
   authenticator?: Authenticator;
   producer?: ProducerTunables;
   watch?: { fastIntervalMs?: number; slowIntervalMs?: number };
@@ -123,6 +144,7 @@ function channelOptions(tunables: Partial<GrpcTunables> | undefined): ChannelOpt
     'grpc.max_receive_message_length':
       tunables?.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
     'grpc.max_send_message_length': tunables?.maxSendMessageBytes ?? DEFAULT_MAX_SEND_MESSAGE_BYTES,
+    'grpc.max_concurrent_streams': tunables?.maxConcurrentStreams ?? DEFAULT_MAX_CONCURRENT_STREAMS,
   };
   if (tunables?.maxConnectionAgeMs !== undefined) {
     options['grpc.max_connection_age_ms'] = tunables.maxConnectionAgeMs;
@@ -169,7 +191,9 @@ function drainServer(server: Server, graceMs: number): Promise<void> {
  * Starts the gRPC front: the JobService (submit path through one
  * auto-batching producer per channel queue, watch hub), `grpc.health.v1.Health`
  * and server reflection on `host:port`, plus the plain HTTP health endpoint.
- * Transport: keepalive below the NLB idle timeout, bounded message sizes.
+ * Transport: keepalive below the NLB idle timeout, bounded message sizes
+ * and concurrent streams per connection; optionally TLS and a per-tenant
+ * submit rate.
  *
  * @example
  * ```ts
@@ -225,6 +249,8 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
       shutdown: shutdownController.signal,
       streamMaxInFlight: options.streamMaxInFlight ?? DEFAULT_STREAM_MAX_IN_FLIGHT,
       maxWatchJobs: options.maxWatchJobs ?? DEFAULT_MAX_WATCH_JOBS,
+      submitLimiter:
+        options.submitRate === undefined ? undefined : new TenantRateLimiter(options.submitRate),
       logger,
     }),
   );

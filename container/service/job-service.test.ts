@@ -55,7 +55,7 @@ describe('SubmitJob', () => {
   it.each([
     ['channel', { channel: 'nowhere' }],
     ['type', { type: 'no-such-type' }],
-    ['payload', { payload: Buffer.alloc(1024 * 1024) }],
+    ['payload', { payload: Buffer.alloc(512 * 1024) }],
     ['group_key', { groupKey: 'has space' }],
     ['attributes.key', { attributes: { 'bad key!': 'v' } }],
   ])('rejects a bad %s with INVALID_ARGUMENT naming it, enqueuing nothing', async (field, bad) => {

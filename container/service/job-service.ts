@@ -5,6 +5,8 @@ import type { Logger } from '../../core/logging/logger.js';
 import type { JobServiceServer } from '../../proto/gen/ts/sluice/v1/job_service.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { callDependency } from '../errors/call-dependency.js';
+import { RateLimitedError } from '../limits/rate-limited-error.js';
+import type { TenantRateLimiter } from '../limits/tenant-rate-limiter.js';
 import type { ChannelProducers } from '../producer/channel-producers.js';
 import type { JobSubmitter } from '../submit/job-submitter.js';
 import type { WatchHub } from '../watch/watch-hub.js';
@@ -31,11 +33,24 @@ export interface JobServiceDependencies {
   streamMaxInFlight: number;
   /** Jobs per WatchJobs call. */
   maxWatchJobs: number;
+  /** Per-tenant submit rate; unset: unlimited. */
+  submitLimiter?: TenantRateLimiter;
   logger: Logger;
 }
 
 function notFound(jobId: string): JobNotFoundError {
   return new JobNotFoundError(`job_id: job ${jobId} not found`, { field: 'job_id' });
+}
+
+/** Takes a submit token for `tenant`, or refuses with RESOURCE_EXHAUSTED and when to retry. */
+function takeSubmitToken(limiter: TenantRateLimiter | undefined, tenant: string): void {
+  const retryAfterMs = limiter?.tryTake(tenant) ?? 0;
+  if (retryAfterMs > 0) {
+    throw new RateLimitedError(
+      `submit rate limit of tenant "${tenant}" reached; retry after ${retryAfterMs} ms`,
+      retryAfterMs,
+    );
+  }
 }
 
 /**
@@ -44,8 +59,9 @@ function notFound(jobId: string): JobNotFoundError {
  * finished is FAILED_PRECONDITION; an unknown job — or another tenant's — is
  * NOT_FOUND.
  */
-async function cancelJob(table: JobsTable, key: JobKey): Promise<JobRecord> {
+async function cancelJob(table: JobsTable, key: JobKey, signal: AbortSignal): Promise<JobRecord> {
   for (let round = 0; round < MAX_CANCEL_ROUNDS; round++) {
+    signal.throwIfAborted();
     const cancelled = await callDependency('cancel the job', () => table.cancel(key));
     if (cancelled !== undefined) return cancelled;
     const current = await callDependency('read the job', () => table.get(key));
@@ -78,10 +94,11 @@ async function cancelJob(table: JobsTable, key: JobKey): Promise<JobRecord> {
 export function createJobService(deps: JobServiceDependencies): JobServiceServer {
   const log = deps.logger;
   return {
-    submitJob: unaryHandler(log, 'SubmitJob', async (call) => {
+    submitJob: unaryHandler(log, 'SubmitJob', async (call, signal) => {
       const { tenant } = await deps.authenticator.authenticate(call.metadata);
       const submission = deps.submitter.validate(call.request);
-      return deps.submitter.submit(tenant, submission);
+      takeSubmitToken(deps.submitLimiter, tenant);
+      return deps.submitter.submit(tenant, submission, { signal });
     }),
 
     submitJobs: (call) => {
@@ -95,6 +112,7 @@ export function createJobService(deps: JobServiceDependencies): JobServiceServer
             producers: deps.producers,
             shutdown: deps.shutdown,
             maxInFlight: deps.streamMaxInFlight,
+            limiter: deps.submitLimiter,
             logger: streamLog.child({ tenant }),
           }).start(),
         (error: unknown) => call.emit('error', statusFromError(error, streamLog)),
@@ -120,10 +138,10 @@ export function createJobService(deps: JobServiceDependencies): JobServiceServer
       });
     },
 
-    cancelJob: unaryHandler(log, 'CancelJob', async (call) => {
+    cancelJob: unaryHandler(log, 'CancelJob', async (call, signal) => {
       const { tenant } = await deps.authenticator.authenticate(call.metadata);
       const jobId = parseJobId(call.request.jobId);
-      return { job: toProtoJob(await cancelJob(deps.table, { tenant, jobId })) };
+      return { job: toProtoJob(await cancelJob(deps.table, { tenant, jobId }, signal)) };
     }),
   };
 }

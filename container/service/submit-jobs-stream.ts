@@ -5,9 +5,12 @@ import type {
   SubmitJobsRequest,
   SubmitJobsResponse,
 } from '../../proto/gen/ts/sluice/v1/job_service.js';
+import { abortableDelay } from '../limits/abortable-delay.js';
+import type { TenantRateLimiter } from '../limits/tenant-rate-limiter.js';
 import type { ChannelProducers } from '../producer/channel-producers.js';
 import { GroupSendOrder } from '../submit/group-send-order.js';
 import type { JobSubmitter } from '../submit/job-submitter.js';
+import { callSignal } from './call-signal.js';
 import { itemErrorFromError } from './error-status.js';
 
 /** Items of one stream being processed at once, by default. */
@@ -24,6 +27,8 @@ export interface SubmitJobsStreamOptions {
   /** Aborted when the server shuts down: stop reading, answer what was read, end UNAVAILABLE. */
   shutdown: AbortSignal;
   maxInFlight?: number;
+  /** Per-tenant submit rate: items wait for their token (reading slows down), never fail. */
+  limiter?: TenantRateLimiter;
   logger: Logger;
 }
 
@@ -32,8 +37,8 @@ export interface SubmitJobsStreamOptions {
  * echoed; a bad item gets an `error` and the stream goes on), answers go out
  * as items finish (not in order), and the call is read only as fast as items
  * can be enqueued: reading pauses while `maxInFlight` items are in progress,
- * while the producers have no room, or while the client is not reading the
- * answers. Jobs of one group reach the queue in stream order. When the client
+ * while the producers have no room, while items wait for their tenant's
+ * rate-limit token, or while the client is not reading the answers. Jobs of one group reach the queue in stream order. When the client
  * half-closes, the items in progress finish and the stream ends OK; on
  * shutdown, reading stops, the items in progress finish and the stream ends
  * UNAVAILABLE (the client resubmits what was not answered).
@@ -50,6 +55,9 @@ export class SubmitJobsStream {
   readonly #producers: ChannelProducers;
   readonly #shutdown: AbortSignal;
   readonly #maxInFlight: number;
+  readonly #limiter: TenantRateLimiter | undefined;
+  /** Aborts when the call is cancelled (or its deadline passes): items not yet sent are not. */
+  readonly #callEnded: AbortSignal;
   readonly #logger: Logger;
   readonly #order = new GroupSendOrder();
   #inFlight = 0;
@@ -68,6 +76,8 @@ export class SubmitJobsStream {
     this.#producers = options.producers;
     this.#shutdown = options.shutdown;
     this.#maxInFlight = options.maxInFlight ?? DEFAULT_STREAM_MAX_IN_FLIGHT;
+    this.#limiter = options.limiter;
+    this.#callEnded = callSignal(options.call);
     this.#logger = options.logger;
   }
 
@@ -118,9 +128,19 @@ export class SubmitJobsStream {
         submission.groupKey === ''
           ? undefined
           : this.#order.turn(`${submission.channel}\u0000${submission.groupKey}`);
+      if (this.#limiter !== undefined) {
+        // The item holds its group turn while it waits; a stopped wait hands it on.
+        await abortableDelay(this.#limiter.reserve(this.#tenant), this.#callEnded).catch(
+          (error: unknown) => {
+            turn?.release();
+            throw error;
+          },
+        );
+      }
       const ack = await this.#submitter.submit(this.#tenant, submission, {
         waitForRoom: true,
         turn,
+        signal: this.#callEnded,
       });
       return { ref, accepted: ack };
     } catch (error) {

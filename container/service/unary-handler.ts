@@ -1,12 +1,14 @@
 import type { handleUnaryCall, ServerUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from '../../core/logging/logger.js';
+import { callSignal } from './call-signal.js';
 import { statusFromError } from './error-status.js';
 
 /**
  * Adapts an async function to a grpc-js unary handler: its result is the
  * response, anything it throws becomes the call's status in the one place
- * that maps errors (`statusFromError`). At debug level every call is logged
- * with its code and duration.
+ * that maps errors (`statusFromError`). `run` gets a signal that aborts
+ * when the call ends early (deadline or cancel), so it can stop working. At
+ * debug level every call is logged with its code and duration.
  *
  * @example
  * ```ts
@@ -16,12 +18,12 @@ import { statusFromError } from './error-status.js';
 export function unaryHandler<Request, Response>(
   logger: Logger,
   method: string,
-  run: (call: ServerUnaryCall<Request, Response>) => Promise<Response>,
+  run: (call: ServerUnaryCall<Request, Response>, signal: AbortSignal) => Promise<Response>,
 ): handleUnaryCall<Request, Response> {
   const log = logger.child({ method });
   return (call, callback) => {
     const started = performance.now();
-    run(call).then(
+    run(call, callSignal(call)).then(
       (response) => {
         callback(null, response);
         if (log.isLevelEnabled('debug')) {

@@ -38,6 +38,12 @@ export interface SubmitOptions {
   waitForRoom?: boolean;
   /** The item's turn in its group's line; the message is handed on only when it comes. */
   turn?: SendTurn;
+  /**
+   * Aborts when the call ended (deadline passed, client cancelled): nothing
+   * is enqueued after that. Once the message is sent, the record is still
+   * written, so the queue and the table agree.
+   */
+  signal?: AbortSignal;
 }
 
 /** Options of a `JobSubmitter`. */
@@ -112,6 +118,7 @@ export class JobSubmitter {
         : deterministicJobId(tenant, submission.channel, submission.idempotencyKey);
     const key: JobKey = { tenant, jobId };
     try {
+      options.signal?.throwIfAborted();
       if (submission.idempotencyKey !== '') {
         const existing = await callDependency('read the job', () => this.#table.get(key));
         if (existing !== undefined) {
@@ -142,6 +149,8 @@ export class JobSubmitter {
   async #enqueue(envelope: MessageEnvelope, options: SubmitOptions): Promise<SentMessage> {
     await options.turn?.ready;
     if (options.waitForRoom === true) await this.#producers.waitForRoom(envelope.channel);
+    // The last moment to stop: after this the job exists.
+    options.signal?.throwIfAborted();
     // No await between the room check and `send`: the room is still there.
     const sending = this.#producers.send(envelope.channel, {
       id: envelope.jobId,

@@ -22,11 +22,16 @@ export interface JobSubmission extends SubmitJobInput {
 
 /** Printable ASCII, as SQS allows in a MessageGroupId (we add the tenant in front). */
 const GROUP_KEY_PATTERN = /^[\x21-\x7e]+$/;
-/** Any text without control characters. */
-// eslint-disable-next-line no-control-regex
-const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
-/** A media type: type/subtype with optional parameters. */
-const CONTENT_TYPE_PATTERN = /^[\w.+-]+\/[\w.+-]+(\s*;\s*[\w.+-]+=("[^"]*"|[\w.+-]+))*$/;
+/**
+ * Any text without control characters (C0, DEL, C1), lone surrogates or the
+ * noncharacters U+FFFE/U+FFFF: no sane key contains them, and an SQS message
+ * body cannot carry U+FFFE/U+FFFF (the JSON envelope escapes C0 controls and
+ * lone surrogates, but not those).
+ */
+const NO_CONTROL_CHARS = /^[^\p{Cc}\p{Cs}\ufffe\uffff]*$/u;
+/** A media type: type/subtype with optional parameters; quoted values printable ASCII (RFC 9110). */
+const CONTENT_TYPE_PATTERN =
+  /^[\w.+-]+\/[\w.+-]+([ \t]*;[ \t]*[\w.+-]+=("[\x20\x21\x23-\x7e]*"|[\w.+-]+))*$/;
 /** Attribute keys: identifiers, with dots, dashes and slashes for namespaces. */
 const ATTRIBUTE_KEY_PATTERN = /^[A-Za-z_][\w.\-/]*$/;
 /** The content type assumed when a submit gives none. */

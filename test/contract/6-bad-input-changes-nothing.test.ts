@@ -17,7 +17,7 @@ const badSubmits: [string, SubmitInput][] = [
   ['channel', { type: 'echo', channel: 'no-such-channel' }],
   ['type', { type: '' }],
   ['type', { type: 'no-such-type' }],
-  ['payload', { type: 'echo', payload: Buffer.alloc(1024 * 1024) }],
+  ['payload', { type: 'echo', payload: Buffer.alloc(512 * 1024) }],
   ['content_type', { type: 'echo', contentType: 'not a media type' }],
   ['group_key', { type: 'echo', groupKey: 'has space' }],
   ['group_key', { type: 'echo', groupKey: 'g'.repeat(500) }],

@@ -1,0 +1,27 @@
+import { CallEndedError } from '../errors/call-ended-error.js';
+
+/** The part of a grpc-js server call that says when it ended early. */
+export interface CancellableCall {
+  readonly cancelled: boolean;
+  once(event: 'cancelled', listener: () => void): unknown;
+}
+
+/**
+ * An `AbortSignal` that aborts (with a `CallEndedError`) when the call is
+ * cancelled — by the client, or by grpc-js when the client's deadline
+ * passes — so the work done for it can stop.
+ *
+ * @example
+ * ```ts
+ * const signal = callSignal(call);
+ * await submitter.submit(tenant, submission, { signal });
+ * ```
+ */
+export function callSignal(call: CancellableCall): AbortSignal {
+  const controller = new AbortController();
+  const end = (): void =>
+    controller.abort(new CallEndedError('the call ended (deadline or cancel) before its work did'));
+  if (call.cancelled) end();
+  else call.once('cancelled', end);
+  return controller.signal;
+}
