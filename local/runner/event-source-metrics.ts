@@ -5,8 +5,16 @@ export type EventSourceKind = 'queue' | 'dead-letter';
 export interface EventSourceMetrics {
   channel: string;
   source: EventSourceKind;
+  /** ReceiveMessage calls answered (with messages or empty). */
+  receiveCount: number;
   /** Handler invocations (one per non-empty receive). */
   invocationCount: number;
+  /**
+   * The handler's run time summed over invocations, each rounded up to the
+   * millisecond: what Lambda bills as duration. The mapping's receives and
+   * deletes happen outside the function and are not part of it.
+   */
+  billedDurationMs: number;
   receivedMessageCount: number;
   /** Messages the handler reported done, deleted from the queue. */
   deletedMessageCount: number;
@@ -37,7 +45,9 @@ export function emptyEventSourceMetrics(
   return {
     channel,
     source,
+    receiveCount: 0,
     invocationCount: 0,
+    billedDurationMs: 0,
     receivedMessageCount: 0,
     deletedMessageCount: 0,
     failedMessageCount: 0,

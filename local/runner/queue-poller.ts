@@ -12,6 +12,7 @@ import { readBatchResponse } from './batch-item-failures.js';
 import { buildSqsEvent } from './build-sqs-event.js';
 import type { EventSourceMetrics } from './event-source-metrics.js';
 import { createLambdaContext } from './lambda-context.js';
+import type { PollerPool } from './poller-pool.js';
 
 /** Pause after a failed ReceiveMessage before the next, so a dead endpoint is not hammered. */
 const RECEIVE_ERROR_PAUSE_MS = 1_000;
@@ -44,6 +45,10 @@ export interface QueuePollerOptions {
   /** Aborted when the runner stops. */
   stopSignal: AbortSignal;
   metrics: EventSourceMetrics;
+  /** The event source's pollers, which share one idle long poll. */
+  pool: PollerPool;
+  /** Start parked: the pool wakes this poller when work needs it. */
+  startParked: boolean;
   logger: Logger;
 }
 
@@ -63,25 +68,38 @@ function chunks<T>(items: readonly T[]): T[][] {
  * with a real `SQSEvent` and deletes the messages the handler did not report
  * as failed. A handler that throws, times out or answers with an invalid
  * response fails the whole batch (nothing is deleted), as on Lambda. An
- * invocation in progress when the runner stops is finished first.
+ * invocation in progress when the runner stops is finished first. Pollers
+ * of one source share a `PollerPool`: while the queue is idle only one of
+ * them waits on a receive, the others are parked until work needs them.
  *
  * @example
  * ```ts
- * const done = runQueuePoller({ sqs, queueUrl, queueArn, region, handler, batchSize: 10, waitTimeSeconds: 1, timeoutMs: 30_000, functionName, memoryMb: 512, clock: Date.now, stopSignal, metrics, logger });
+ * const pool = new PollerPool(stopSignal);
+ * const done = runQueuePoller({ sqs, queueUrl, queueArn, region, handler, batchSize: 10, waitTimeSeconds: 1, timeoutMs: 30_000, functionName, memoryMb: 512, clock: Date.now, stopSignal, metrics, pool, startParked: false, logger });
  * controller.abort(); await done;
  * ```
  */
 export async function runQueuePoller(options: QueuePollerOptions): Promise<void> {
+  const { pool } = options;
+  if (options.startParked) await pool.park();
   while (!options.stopSignal.aborted) {
     let messages: Message[];
+    pool.beforeReceive();
     try {
       messages = await receive(options);
     } catch (error) {
       options.metrics.sqsErrorCount += 1;
       options.logger.warn({ err: error }, 'ReceiveMessage failed');
+      const next = pool.afterReceive(0);
       await delay(RECEIVE_ERROR_PAUSE_MS, undefined, { signal: options.stopSignal }).catch(
         () => undefined,
       );
+      if (next === 'park') await pool.park();
+      continue;
+    }
+    options.metrics.receiveCount += 1;
+    if (pool.afterReceive(messages.length) === 'park') {
+      await pool.park();
       continue;
     }
     if (messages.length === 0) continue;
@@ -91,6 +109,7 @@ export async function runQueuePoller(options: QueuePollerOptions): Promise<void>
       return;
     }
     await invoke(messages, options);
+    if (pool.afterInvoke() === 'park') await pool.park();
   }
 }
 
@@ -126,6 +145,7 @@ async function invoke(messages: readonly Message[], options: QueuePollerOptions)
   options.metrics.invocationCount += 1;
 
   let timer: NodeJS.Timeout | undefined;
+  const startedAt = performance.now();
   const timedOut = new Promise<typeof TIMED_OUT>((resolve) => {
     timer = setTimeout(resolve, options.timeoutMs, TIMED_OUT);
   });
@@ -139,6 +159,10 @@ async function invoke(messages: readonly Message[], options: QueuePollerOptions)
     timedOut,
   ]);
   clearTimeout(timer);
+  // Lambda bills the handler's run, rounded up to the millisecond — not the receive or delete.
+  options.metrics.billedDurationMs += Math.ceil(
+    settled === TIMED_OUT ? options.timeoutMs : performance.now() - startedAt,
+  );
 
   const ids = event.Records.map((record) => record.messageId);
   let failed: ReadonlySet<string>;

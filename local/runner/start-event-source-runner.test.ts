@@ -20,6 +20,7 @@ import { RPC_CODE } from '../../functions/shared/rpc-codes.js';
 import { createChannelHandlers } from './channel-handlers.js';
 import type { SqsBatchHandler } from './queue-poller.js';
 import {
+  DEFAULT_WAIT_TIME_SECONDS,
   startEventSourceRunner,
   type EventSourceHandlers,
   type EventSourceRunner,
@@ -135,6 +136,46 @@ describe('event source runner', () => {
       deletedMessageCount: 1,
       failedMessageCount: 0,
     });
+  });
+
+  it('answers each message with one receive, keeping a single long poll waiting while idle', async () => {
+    const startedAt = Date.now();
+    const { queues } = await startRunner();
+    const envelopes = Array.from({ length: 5 }, () => testEnvelope('echo', {}));
+    for (const envelope of envelopes) {
+      await sendJob(bed, queues, envelope);
+      await waitForTerminal(bed.table, keyOf(envelope));
+    }
+    await runner?.stop();
+
+    const metrics = runner?.metrics().find((m) => m.source === 'queue');
+    const waits = Math.ceil((Date.now() - startedAt) / (DEFAULT_WAIT_TIME_SECONDS * 1000));
+    // Ten pollers long-polling at once would add up to nine empty receives per message.
+    expect(metrics?.invocationCount).toBe(5);
+    expect((metrics?.receiveCount ?? 0) - (metrics?.invocationCount ?? 0)).toBeLessThanOrEqual(
+      waits + 2,
+    );
+  });
+
+  it('bills the handler’s run, not the receive or the delete around it', async () => {
+    const handlerMs = 150;
+    const calls = invocations();
+    const { queues } = await startRunner(
+      {},
+      {},
+      custom(async (event, context) => {
+        calls.record(event, context);
+        await new Promise((resolve) => setTimeout(resolve, handlerMs));
+        return {};
+      }),
+    );
+    await sendJob(bed, queues, testEnvelope('echo', {}));
+    await calls.next();
+    await runner?.stop();
+
+    const billed = runner?.metrics().find((m) => m.source === 'queue')?.billedDurationMs ?? 0;
+    expect(billed).toBeGreaterThanOrEqual(handlerMs - 1);
+    expect(billed).toBeLessThan(handlerMs * 2);
   });
 
   it('invokes the handler with a Lambda-shaped SQS event and a counting-down context', async () => {

@@ -7,6 +7,7 @@ import {
   type EventSourceKind,
   type EventSourceMetrics,
 } from './event-source-metrics.js';
+import { PollerPool } from './poller-pool.js';
 import { runQueuePoller, type SqsBatchHandler } from './queue-poller.js';
 
 /** Long-poll wait per receive: short, so `stop()` returns within about a second. */
@@ -68,8 +69,9 @@ async function queueArnOf(sqs: SQSClient, queueUrl: string): Promise<string> {
 
 /**
  * Does locally what Lambda's SQS event source mappings do on AWS, for every
- * channel: `maxConcurrency` pollers long-poll the channel's queue (batches of
- * `batchSize`), invoke the consumer handler with a real `SQSEvent` and a
+ * channel: up to `maxConcurrency` pollers receive from the channel's queue
+ * (batches of `batchSize`; one long poll while idle, more as receives find
+ * messages — see `PollerPool`), invoke the consumer handler with a real `SQSEvent` and a
  * context counting down from the channel's timeout, and delete exactly the
  * messages not reported in `batchItemFailures` (ReportBatchItemFailures
  * semantics: a throw, a timeout or an invalid response fails the whole
@@ -122,7 +124,8 @@ export async function startEventSourceRunner(
   const pollers = sources.flatMap((source) => {
     const functionName = `sluice-${source.channel.name}-${source.kind === 'queue' ? 'consumer' : 'dead-letter'}`;
     const logger = options.logger.child({ channel: source.channel.name, source: source.kind });
-    return Array.from({ length: source.pollers }, () =>
+    const pool = new PollerPool(controller.signal);
+    return Array.from({ length: source.pollers }, (_, index) =>
       runQueuePoller({
         sqs: options.sqs,
         queueUrl: source.queueUrl,
@@ -137,6 +140,8 @@ export async function startEventSourceRunner(
         clock,
         stopSignal: controller.signal,
         metrics: source.metrics,
+        pool,
+        startParked: index > 0,
         logger,
       }),
     );
