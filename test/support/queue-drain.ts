@@ -12,6 +12,13 @@ const MAX_BATCH = 10;
 /** Receivers working at once: the emulator answers one message per group per receive. */
 const DEFAULT_RECEIVERS = 4;
 
+/** A drained message: its envelope and where the queue put it. */
+export interface DrainedMessage {
+  envelope: MessageEnvelope;
+  /** The FIFO sequence number (increasing in queue order within a group). */
+  sequenceNumber: string;
+}
+
 /** Options of `drainQueue`. */
 export interface DrainOptions {
   /** Concurrent receive-and-delete loops (default 4). */
@@ -20,7 +27,11 @@ export interface DrainOptions {
 
 async function receiveAndDelete(sqs: SQSClient, queueUrl: string): Promise<Message[]> {
   const { Messages = [] } = await sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: MAX_BATCH }),
+    new ReceiveMessageCommand({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: MAX_BATCH,
+      MessageSystemAttributeNames: ['SequenceNumber'],
+    }),
   );
   if (Messages.length > 0) {
     await sqs.send(
@@ -38,31 +49,36 @@ async function receiveAndDelete(sqs: SQSClient, queueUrl: string): Promise<Messa
 
 /**
  * Receives and deletes every message of a queue nobody else consumes, and
- * returns their envelopes: what "every acknowledged job has its message"
- * checks. Ends when a receive comes back empty and the queue holds nothing,
+ * returns them with their sequence numbers: what "every acknowledged job has
+ * its message" and "a group's messages are queued in submit order" check. Ends when a receive comes back empty and the queue holds nothing,
  * visible or in flight.
  *
  * @example
  * ```ts
- * const envelopes = await drainQueue(sqs, queueUrl);
- * const enqueued = new Set(envelopes.map((e) => e.jobId));
+ * const drained = await drainQueue(sqs, queueUrl);
+ * const enqueued = new Set(drained.map((message) => message.envelope.jobId));
  * ```
  */
 export async function drainQueue(
   sqs: SQSClient,
   queueUrl: string,
   options: DrainOptions = {},
-): Promise<MessageEnvelope[]> {
-  const envelopes: MessageEnvelope[] = [];
+): Promise<DrainedMessage[]> {
+  const drained: DrainedMessage[] = [];
   const receiver = async (): Promise<void> => {
     for (;;) {
       const messages = await receiveAndDelete(sqs, queueUrl);
-      for (const message of messages) envelopes.push(decodeEnvelope(message.Body ?? ''));
+      for (const message of messages) {
+        drained.push({
+          envelope: decodeEnvelope(message.Body ?? ''),
+          sequenceNumber: message.Attributes?.SequenceNumber ?? '',
+        });
+      }
       if (messages.length === 0 && (await queueDepth(sqs, queueUrl)) === 0) return;
     }
   };
   await Promise.all(
     Array.from({ length: options.receivers ?? DEFAULT_RECEIVERS }, () => receiver()),
   );
-  return envelopes;
+  return drained;
 }

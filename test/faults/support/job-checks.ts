@@ -1,5 +1,6 @@
 import type { JobRecord } from '../../../core/jobs/job.js';
 import { isTerminal } from '../../../core/jobs/state-machine.js';
+import type { DrainedMessage } from '../../support/queue-drain.js';
 
 /** One processor run of a job, wherever it was recorded (epoch or monotonic ms, one clock per check). */
 export interface RunSpan {
@@ -7,6 +8,24 @@ export interface RunSpan {
   startedAt: number;
   /** Unset for a run its process did not live to finish. */
   finishedAt?: number;
+}
+
+/**
+ * Runs by job id, each job's in the order given.
+ *
+ * @example
+ * ```ts
+ * const reruns = [...groupByJob(spans)].filter(([, runs]) => runs.length > 1);
+ * ```
+ */
+export function groupByJob<T extends RunSpan>(runs: readonly T[]): Map<string, T[]> {
+  const byJob = new Map<string, T[]>();
+  for (const run of runs) {
+    const list = byJob.get(run.jobId);
+    if (list === undefined) byJob.set(run.jobId, [run]);
+    else list.push(run);
+  }
+  return byJob;
 }
 
 /**
@@ -18,7 +37,8 @@ export interface RunSpan {
  * expect(terminalTransitions(record)).toBe(1);
  * ```
  */
-export function terminalTransitions(record: JobRecord): number {
+export function terminalTransitions(record: JobRecord | undefined): number {
+  if (record === undefined) return 0;
   return record.transitions.filter((transition) => isTerminal(transition.state)).length;
 }
 
@@ -37,12 +57,7 @@ export function groupOrderViolations(
   submitOrder: ReadonlyMap<string, readonly string[]>,
   runs: readonly RunSpan[],
 ): string[] {
-  const runsByJob = new Map<string, RunSpan[]>();
-  for (const run of runs) {
-    const list = runsByJob.get(run.jobId) ?? [];
-    list.push(run);
-    runsByJob.set(run.jobId, list);
-  }
+  const runsByJob = groupByJob(runs);
   const violations: string[] = [];
   for (const [group, jobIds] of submitOrder) {
     let previous: { jobId: string; lastFinishedAt: number } | undefined;
@@ -62,6 +77,74 @@ export function groupOrderViolations(
         );
       }
       previous = { jobId, lastFinishedAt: last.finishedAt };
+    }
+  }
+  return violations;
+}
+
+/** How the messages found in a queue match the jobs that were acknowledged. */
+export interface QueueAudit {
+  /** Acknowledged jobs without a message: lost. */
+  missing: string[];
+  /** Jobs with more than one message: enqueued twice. */
+  doubled: string[];
+  /** Messages of jobs that were never acknowledged (allowed: the ack may have been lost). */
+  unacknowledged: number;
+}
+
+/**
+ * Matches drained messages against acknowledged job ids: contract line 1
+ * says every acknowledged job has its message, and deduplication says no
+ * more than one.
+ *
+ * @example
+ * ```ts
+ * const audit = auditQueue(ackedIds, await drainQueue(sqs, queueUrl));
+ * expect(audit.missing).toEqual([]);
+ * ```
+ */
+export function auditQueue(
+  ackedIds: Iterable<string>,
+  drained: readonly DrainedMessage[],
+): QueueAudit {
+  const messages = new Map<string, number>();
+  for (const { envelope } of drained) {
+    messages.set(envelope.jobId, (messages.get(envelope.jobId) ?? 0) + 1);
+  }
+  const acked = new Set(ackedIds);
+  return {
+    missing: [...acked].filter((id) => !messages.has(id)),
+    doubled: [...messages].filter(([, count]) => count > 1).map(([id]) => id),
+    unacknowledged: [...messages.keys()].filter((id) => !acked.has(id)).length,
+  };
+}
+
+/**
+ * What breaks a group's queue order: within each group (job ids in submit
+ * order) the messages' sequence numbers must increase, or the consumers
+ * would run the group out of order. A job without a message is skipped
+ * (`auditQueue` reports it).
+ *
+ * @example
+ * ```ts
+ * expect(queueOrderViolations(submitOrder, drained)).toEqual([]);
+ * ```
+ */
+export function queueOrderViolations(
+  submitOrder: ReadonlyMap<string, readonly string[]>,
+  drained: readonly DrainedMessage[],
+): string[] {
+  const sequenceOf = new Map(drained.map((m) => [m.envelope.jobId, BigInt(m.sequenceNumber)]));
+  const violations: string[] = [];
+  for (const [group, jobIds] of submitOrder) {
+    let previous: { jobId: string; sequence: bigint } | undefined;
+    for (const jobId of jobIds) {
+      const sequence = sequenceOf.get(jobId);
+      if (sequence === undefined) continue;
+      if (previous !== undefined && sequence <= previous.sequence) {
+        violations.push(`${group}: ${jobId} is queued before ${previous.jobId}, submitted earlier`);
+      }
+      previous = { jobId, sequence };
     }
   }
   return violations;
