@@ -5,7 +5,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'cdk.out/', 'dist/', 'proto/gen/', 'coverage/', 'eslint.config.js'],
+    ignores: [
+      'node_modules/',
+      '**/cdk.out/',
+      '**/dist/',
+      'proto/gen/',
+      'coverage/',
+      'eslint.config.js',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

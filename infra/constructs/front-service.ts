@@ -1,0 +1,296 @@
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  TreatMissingData,
+  type IAlarmAction,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { Peer, Port, SecurityGroup, SubnetType, type IVpc } from 'aws-cdk-lib/aws-ec2';
+import {
+  Cluster,
+  ContainerInsights,
+  CpuArchitecture,
+  FargateService,
+  FargateTaskDefinition,
+  LogDrivers,
+  OperatingSystemFamily,
+  type ContainerImage,
+} from 'aws-cdk-lib/aws-ecs';
+import {
+  AlpnPolicy,
+  ListenerCertificate,
+  NetworkLoadBalancer,
+  Protocol,
+  SslPolicy,
+  type BaseNetworkListenerProps,
+  type NetworkTargetGroup,
+} from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { ChannelQueues } from './channel-queues.js';
+import type { JobsTableResource } from './jobs-table-resource.js';
+import type { LogBucket } from './log-bucket.js';
+
+/** The gRPC port, on the tasks and on the load balancer (`SLUICE_PORT`). */
+export const GRPC_PORT = 50051;
+/** The front's plain HTTP health port, for the target group (`SLUICE_HEALTH_PORT`). */
+export const HEALTH_PORT = 8080;
+/**
+ * The front's drain on SIGTERM (`SLUICE_SHUTDOWN_GRACE_MS`, at most 20 s in
+ * container/config/front-config.ts); container/main.ts then allows 5 s more
+ * to flush the producers before it exits on its own.
+ */
+export const SHUTDOWN_GRACE_MS = 15_000;
+/** container/main.ts's FLUSH_ALLOWANCE_MS: its exit deadline is the grace plus this. */
+export const FRONT_EXIT_ALLOWANCE_MS = 5_000;
+/** SIGKILL comes this long after SIGTERM: the front's own deadline (20 s) plus a margin. */
+export const STOP_TIMEOUT = Duration.seconds(30);
+/** The NLB keeps established connections this long after a task leaves the target group. */
+const DEREGISTRATION_DELAY = Duration.seconds(30);
+/** Graviton Fargate task size: 0.5 vCPU, 1 GiB. */
+const TASK_CPU = 512;
+const TASK_MEMORY_MIB = 1024;
+/** Scale out when the tasks' average CPU passes this. */
+const TARGET_CPU_PERCENT = 60;
+const SCALE_OUT_COOLDOWN = Duration.minutes(1);
+const SCALE_IN_COOLDOWN = Duration.minutes(5);
+/** Target group health check cadence: a task is in or out within ~20 s. */
+const HEALTH_CHECK_INTERVAL = Duration.seconds(10);
+const HEALTH_CHECK_THRESHOLD = 2;
+/** A starting task is not judged by its health checks for this long. */
+const HEALTH_CHECK_GRACE = Duration.seconds(60);
+/** How long front logs are kept. */
+const LOG_RETENTION = RetentionDays.ONE_MONTH;
+/** The access log prefix in the log bucket. */
+const ACCESS_LOG_PREFIX = 'nlb';
+/** Anyone, when no `allowedCidrs` narrow it. */
+const ANY_IPV4 = '0.0.0.0/0';
+/** AWS APIs (SQS, DynamoDB, CloudWatch Logs) and ECR answer on HTTPS only. */
+const HTTPS_PORT = 443;
+/** The container's name in the task definition. */
+const CONTAINER_NAME = 'front';
+
+/** Properties of `FrontService`. */
+export interface FrontServiceProps {
+  vpc: IVpc;
+  /** The image built from container/Dockerfile. */
+  image: ContainerImage;
+  /** Names the front finds its queues and table by. */
+  prefix: string;
+  channelQueues: readonly ChannelQueues[];
+  jobsTable: JobsTableResource;
+  logBucket: LogBucket;
+  /** A TLS listener with this ACM certificate; none: plain TCP. */
+  certificateArn?: string;
+  /** Who may connect; none: anyone (IPv4). */
+  allowedCidrs?: readonly string[];
+  minTasks: number;
+  maxTasks: number;
+  alarmAction?: IAlarmAction;
+}
+
+/**
+ * The gRPC front: an ARM64 Fargate service in private subnets behind an
+ * internet-facing Network Load Balancer. The NLB listens on the gRPC port (TLS
+ * with the given certificate and HTTP/2 by ALPN, else plain TCP), checks the
+ * tasks on their HTTP health port, and reaches them through security groups
+ * that allow nothing else. The service scales on CPU, rolls back a failed
+ * deployment, and gives a task `STOP_TIMEOUT` to drain after SIGTERM. Its task
+ * role may send to the channel queues, look up their (and their DLQs') URLs,
+ * and read and write job records — nothing more.
+ *
+ * @example
+ * ```ts
+ * const front = new FrontService(this, 'Front', { vpc, image, prefix, channelQueues, jobsTable, logBucket, minTasks: 2, maxTasks: 8 });
+ * new CfnOutput(this, 'Endpoint', { value: front.endpoint });
+ * ```
+ */
+export class FrontService extends Construct {
+  /** `host:port` clients dial. */
+  readonly endpoint: string;
+  readonly loadBalancer: NetworkLoadBalancer;
+  readonly service: FargateService;
+  readonly targetGroup: NetworkTargetGroup;
+
+  constructor(scope: Construct, id: string, props: FrontServiceProps) {
+    super(scope, id);
+    const { vpc } = props;
+    const cluster = new Cluster(this, 'Cluster', {
+      vpc,
+      containerInsightsV2: ContainerInsights.ENABLED,
+    });
+    const taskDefinition = new FargateTaskDefinition(this, 'Task', {
+      cpu: TASK_CPU,
+      memoryLimitMiB: TASK_MEMORY_MIB,
+      runtimePlatform: {
+        cpuArchitecture: CpuArchitecture.ARM64,
+        operatingSystemFamily: OperatingSystemFamily.LINUX,
+      },
+    });
+    this.#grantQueueAccess(taskDefinition.taskRole, props.channelQueues);
+    props.jobsTable.grantJobAccess(taskDefinition.taskRole);
+    taskDefinition.addContainer(CONTAINER_NAME, {
+      image: props.image,
+      essential: true,
+      readonlyRootFilesystem: true,
+      stopTimeout: STOP_TIMEOUT,
+      portMappings: [{ containerPort: GRPC_PORT }, { containerPort: HEALTH_PORT }],
+      environment: {
+        AWS_REGION: Aws.REGION,
+        SLUICE_TABLE_NAME: props.jobsTable.table.tableName,
+        SLUICE_QUEUE_PREFIX: props.prefix,
+        SLUICE_PORT: String(GRPC_PORT),
+        SLUICE_HEALTH_PORT: String(HEALTH_PORT),
+        SLUICE_LOG_LEVEL: 'info',
+        // Every caller needs an API key (issue 5); `open` is for the local runtime only.
+        SLUICE_AUTH: 'api-keys',
+        SLUICE_SHUTDOWN_GRACE_MS: String(SHUTDOWN_GRACE_MS),
+      },
+      logging: LogDrivers.awsLogs({
+        streamPrefix: CONTAINER_NAME,
+        logGroup: new LogGroup(this, 'Logs', { retention: LOG_RETENTION }),
+      }),
+    });
+    // Set by addContainer for the ECR image asset: pulling needs ecr:GetAuthorizationToken.
+    const executionRole = taskDefinition.obtainExecutionRole();
+    Validations.of(executionRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'ecr:GetAuthorizationToken has no resource-level permissions (AWS allows only "*"); the layer pulls are scoped to the asset repository.',
+    });
+    Validations.of(taskDefinition).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason:
+        'The environment holds resource names, ports and tunables only; the front has no secrets (API keys are verified against hashes in the table).',
+    });
+
+    const loadBalancerGroup = new SecurityGroup(this, 'LoadBalancerSecurityGroup', {
+      vpc,
+      allowAllOutbound: false,
+      description: 'Sluice NLB: gRPC clients in, front tasks out',
+    });
+    for (const cidr of props.allowedCidrs ?? [ANY_IPV4]) {
+      loadBalancerGroup.addIngressRule(Peer.ipv4(cidr), Port.tcp(GRPC_PORT), 'gRPC clients');
+    }
+    if (props.allowedCidrs === undefined) {
+      Validations.of(loadBalancerGroup).acknowledge({
+        id: 'AwsSolutions-EC23',
+        reason:
+          'The gRPC endpoint is public by design: every call needs an API key. -c allowedCidrs=... narrows it.',
+      });
+    }
+    const serviceGroup = new SecurityGroup(this, 'ServiceSecurityGroup', {
+      vpc,
+      allowAllOutbound: false,
+      description: 'Sluice front tasks: the NLB in, AWS APIs (HTTPS) out',
+    });
+    serviceGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(HTTPS_PORT), 'AWS APIs and ECR');
+
+    this.service = new FargateService(this, 'Service', {
+      cluster,
+      taskDefinition,
+      desiredCount: props.minTasks,
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { rollback: true },
+      vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [serviceGroup],
+      assignPublicIp: false,
+      healthCheckGracePeriod: HEALTH_CHECK_GRACE,
+    });
+    this.service.connections.allowFrom(loadBalancerGroup, Port.tcp(GRPC_PORT), 'gRPC from the NLB');
+    this.service.connections.allowFrom(
+      loadBalancerGroup,
+      Port.tcp(HEALTH_PORT),
+      'Health checks from the NLB',
+    );
+    this.service
+      .autoScaleTaskCount({ minCapacity: props.minTasks, maxCapacity: props.maxTasks })
+      .scaleOnCpuUtilization('Cpu', {
+        targetUtilizationPercent: TARGET_CPU_PERCENT,
+        scaleOutCooldown: SCALE_OUT_COOLDOWN,
+        scaleInCooldown: SCALE_IN_COOLDOWN,
+      });
+
+    this.loadBalancer = new NetworkLoadBalancer(this, 'LoadBalancer', {
+      vpc,
+      internetFacing: true,
+      crossZoneEnabled: true,
+      securityGroups: [loadBalancerGroup],
+      vpcSubnets: { subnetType: SubnetType.PUBLIC },
+    });
+    props.logBucket.allowLoadBalancerLogs(ACCESS_LOG_PREFIX);
+    this.loadBalancer.setAttribute('access_logs.s3.enabled', 'true');
+    this.loadBalancer.setAttribute('access_logs.s3.bucket', props.logBucket.bucket.bucketName);
+    this.loadBalancer.setAttribute('access_logs.s3.prefix', ACCESS_LOG_PREFIX);
+    // The NLB checks it may write its logs when it is created: the bucket policy must exist first.
+    this.loadBalancer.node.addDependency(props.logBucket);
+
+    const listener = this.loadBalancer.addListener('Grpc', listenerProps(props.certificateArn));
+    this.targetGroup = listener.addTargets('Front', {
+      port: GRPC_PORT,
+      protocol: Protocol.TCP,
+      targets: [
+        this.service.loadBalancerTarget({
+          containerName: CONTAINER_NAME,
+          containerPort: GRPC_PORT,
+        }),
+      ],
+      deregistrationDelay: DEREGISTRATION_DELAY,
+      healthCheck: {
+        protocol: Protocol.HTTP,
+        port: String(HEALTH_PORT),
+        path: '/',
+        healthyHttpCodes: '200',
+        interval: HEALTH_CHECK_INTERVAL,
+        healthyThresholdCount: HEALTH_CHECK_THRESHOLD,
+        unhealthyThresholdCount: HEALTH_CHECK_THRESHOLD,
+      },
+    });
+    this.endpoint = `${this.loadBalancer.loadBalancerDnsName}:${GRPC_PORT}`;
+
+    const noHealthyTasks = new Alarm(this, 'NoHealthyTasks', {
+      metric: this.targetGroup.metrics.healthyHostCount({
+        period: Duration.minutes(1),
+        statistic: 'Minimum',
+      }),
+      threshold: 1,
+      evaluationPeriods: 2,
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.BREACHING,
+      alarmDescription: 'Sluice front: no task passes the NLB health check',
+    });
+    if (props.alarmAction !== undefined) noHealthyTasks.addAlarmAction(props.alarmAction);
+  }
+
+  #grantQueueAccess(
+    role: { addToPrincipalPolicy(statement: PolicyStatement): unknown },
+    channelQueues: readonly ChannelQueues[],
+  ): void {
+    const queueArns = channelQueues.map((c) => c.queue.queueArn);
+    const deadLetterArns = channelQueues.map((c) => c.deadLetterQueue.queueArn);
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: queueArns }),
+    );
+    // container/main.ts resolves every channel's queue and DLQ URL by name at start.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['sqs:GetQueueUrl'],
+        resources: [...queueArns, ...deadLetterArns],
+      }),
+    );
+  }
+}
+
+function listenerProps(certificateArn: string | undefined): BaseNetworkListenerProps {
+  if (certificateArn === undefined) return { port: GRPC_PORT, protocol: Protocol.TCP };
+  return {
+    port: GRPC_PORT,
+    protocol: Protocol.TLS,
+    certificates: [ListenerCertificate.fromArn(certificateArn)],
+    sslPolicy: SslPolicy.RECOMMENDED_TLS,
+    // gRPC clients insist on HTTP/2 by ALPN (grpc-go refuses a TLS connection without it).
+    alpnPolicy: AlpnPolicy.HTTP2_ONLY,
+  };
+}

@@ -1,0 +1,132 @@
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Match } from 'aws-cdk-lib/assertions';
+import { ValidationError } from '../core/errors/index.js';
+import { createSluiceApp } from './create-sluice-app.js';
+import { GRPC_PORT } from './constructs/front-service.js';
+import { BUNDLING_STACKS_CONTEXT, synthSluice } from './testing/synth-sluice.js';
+
+/** These tests look at settings, not bundles: skip esbuild to keep each synthesis cheap. */
+const NO_BUNDLING = { [BUNDLING_STACKS_CONTEXT]: [] };
+const CERTIFICATE_ARN =
+  'arn:aws:acm:eu-west-1:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
+const ALARM_TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:sluice-alarms';
+
+describe('a deployment with a certificate, allowed CIDRs and an alarm topic', () => {
+  let sluice: Awaited<ReturnType<typeof synthSluice>>;
+
+  beforeAll(async () => {
+    // Synthesis with cdk-nag registered: it throws if these settings raise a finding.
+    sluice = await synthSluice({
+      ...NO_BUNDLING,
+      certificateArn: CERTIFICATE_ARN,
+      allowedCidrs: '203.0.113.0/24, 198.51.100.7/32',
+      alarmTopicArn: ALARM_TOPIC_ARN,
+      frontMinTasks: '3',
+      frontMaxTasks: '12',
+    });
+  });
+
+  afterAll(async () => {
+    await sluice.remove();
+  });
+
+  it('terminates TLS on the NLB with the certificate, a TLS 1.3 policy and HTTP/2 by ALPN', () => {
+    sluice.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: GRPC_PORT,
+      Protocol: 'TLS',
+      Certificates: [{ CertificateArn: CERTIFICATE_ARN }],
+      SslPolicy: Match.stringLikeRegexp('TLS13'),
+      AlpnPolicy: ['HTTP2Only'],
+    });
+  });
+
+  it('admits gRPC clients from the allowed CIDRs only', () => {
+    const groups = Object.values(
+      sluice.template.findResources('AWS::EC2::SecurityGroup') as Record<
+        string,
+        { Properties: { SecurityGroupIngress?: { CidrIp?: string; FromPort: number }[] } }
+      >,
+    );
+    const rules = Object.values(
+      sluice.template.findResources('AWS::EC2::SecurityGroupIngress') as Record<
+        string,
+        { Properties: { CidrIp?: string; FromPort: number } }
+      >,
+    ).map((rule) => rule.Properties);
+    const fromAddresses = [
+      ...groups.flatMap((g) => g.Properties.SecurityGroupIngress ?? []),
+      ...rules,
+    ]
+      .filter((rule) => rule.CidrIp !== undefined)
+      .map((rule) => [rule.CidrIp, rule.FromPort]);
+    expect(fromAddresses).toEqual([
+      ['203.0.113.0/24', GRPC_PORT],
+      ['198.51.100.7/32', GRPC_PORT],
+    ]);
+  });
+
+  it('notifies the alarm topic from every alarm', () => {
+    const alarms = Object.values(
+      sluice.template.findResources('AWS::CloudWatch::Alarm') as Record<
+        string,
+        { Properties: { AlarmActions?: unknown } }
+      >,
+    );
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([ALARM_TOPIC_ARN]);
+  });
+
+  it('scales the front between the given task counts', () => {
+    sluice.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 3,
+      MaxCapacity: 12,
+    });
+  });
+});
+
+describe('a deployment without the front', () => {
+  it('has the channels and the table but no VPC, service or load balancer', async () => {
+    const sluice = await synthSluice({ ...NO_BUNDLING, front: 'false' });
+    try {
+      sluice.template.resourceCountIs('AWS::SQS::Queue', 2);
+      sluice.template.resourceCountIs('AWS::DynamoDB::Table', 1);
+      for (const type of [
+        'AWS::EC2::VPC',
+        'AWS::ECS::Service',
+        'AWS::ElasticLoadBalancingV2::LoadBalancer',
+      ]) {
+        sluice.template.resourceCountIs(type, 0);
+      }
+      expect(Object.keys(sluice.template.findOutputs('*'))).not.toContain('Endpoint');
+    } finally {
+      await sluice.remove();
+    }
+  });
+});
+
+describe('cdk-nag on every synthesis', () => {
+  it('fails synthesis on an unacknowledged finding', () => {
+    const { app, stack } = createSluiceApp({ context: { ...NO_BUNDLING, front: 'false' } });
+    new Queue(stack, 'Careless', { encryption: QueueEncryption.UNENCRYPTED });
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS3/);
+  });
+});
+
+describe('settings', () => {
+  it('reject an invalid context value, naming its key', () => {
+    let thrown: unknown;
+    try {
+      createSluiceApp({ context: { certificateArn: 'not-an-arn' } });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ValidationError);
+    expect(thrown).toMatchObject({ field: 'certificateArn' });
+  });
+
+  it('reject an autoscaling ceiling below the floor', () => {
+    expect(() => createSluiceApp({ context: { frontMinTasks: 4, frontMaxTasks: 2 } })).toThrow(
+      /frontMaxTasks/,
+    );
+  });
+});

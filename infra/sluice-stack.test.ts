@@ -1,0 +1,596 @@
+import { execFile } from 'node:child_process';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Stack, Validations, type CfnResource } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import {
+  deadLetterQueueName,
+  queueName,
+  visibilityTimeoutSeconds,
+} from '../core/channels/channel-config.js';
+import { CHANNELS } from '../core/channels/channels.js';
+import { JOBS_TABLE_SCHEMA } from '../core/jobs/table-schema.js';
+import { OLDEST_MESSAGE_AGE_ALARM_SECONDS } from './constructs/channel-alarms.js';
+import { FRONT_EXIT_ALLOWANCE_MS, GRPC_PORT, HEALTH_PORT } from './constructs/front-service.js';
+import { ESM_REQUIRE_BANNER } from './constructs/queue-function.js';
+import { CONTAINER_DIR } from './project-paths.js';
+import { DEFAULT_PREFIX } from './sluice-settings.js';
+import { channelConstructId, jobsTableName } from './sluice-stack.js';
+import { synthSluice, type SynthesisedSluice } from './testing/synth-sluice.js';
+
+const run = promisify(execFile);
+
+/** A resource of the synthesised template, as far as these tests read it. */
+interface TemplateResource {
+  Type: string;
+  Properties: Record<string, unknown>;
+  DeletionPolicy?: string;
+}
+
+interface PolicyStatementJson {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+interface PolicyDocumentJson {
+  Statement: PolicyStatementJson[];
+}
+
+/**
+ * The only actions allowed on `Resource: "*"`, each because AWS offers
+ * nothing narrower for it.
+ */
+const WILDCARD_RESOURCE_ACTIONS: Record<string, string> = {
+  'ecr:GetAuthorizationToken':
+    'the registry login token is account-wide: the action has no resource-level permissions',
+};
+
+/** Every cdk-nag finding this app acknowledges (each with its reason, at the construct). */
+const EXPECTED_ACKNOWLEDGEMENTS = [
+  'Sluice/DefaultConsumer/Function AwsSolutions-L1',
+  'Sluice/DefaultDeadLetter/Function AwsSolutions-L1',
+  'Sluice/Front/LoadBalancerSecurityGroup AwsSolutions-EC23',
+  'Sluice/Front/Task AwsSolutions-ECS2',
+  'Sluice/Front/Task/ExecutionRole AwsSolutions-IAM5[Resource::*]',
+  'Sluice/NetworkLogs/Bucket AwsSolutions-S1',
+];
+
+/** Fargate kills a container at most 120 s after SIGTERM. */
+const FARGATE_MAX_STOP_TIMEOUT_SECONDS = 120;
+
+let sluice: SynthesisedSluice;
+
+beforeAll(async () => {
+  // One synthesis (bundling the real handlers with esbuild, cdk-nag registered) for every test.
+  sluice = await synthSluice();
+});
+
+afterAll(async () => {
+  await sluice.remove();
+});
+
+function resources(type: string): [string, TemplateResource][] {
+  return Object.entries(sluice.template.findResources(type) as Record<string, TemplateResource>);
+}
+
+function logicalId(construct: IConstruct): string {
+  return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnResource);
+}
+
+function getAtt(id: string, attribute: string): { 'Fn::GetAtt': [string, string] } {
+  return { 'Fn::GetAtt': [id, attribute] };
+}
+
+function asArray<T>(value: T | T[]): T[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+/** A resource reference as the logical id it points at, or its JSON when it is built otherwise. */
+function resourceName(resource: unknown): string {
+  const attribute = (resource as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+  return attribute === undefined ? JSON.stringify(resource) : attribute[0];
+}
+
+function policyDocuments(): { owner: string; document: PolicyDocumentJson }[] {
+  const managed = resources('AWS::IAM::Policy').map(([id, policy]) => ({
+    owner: id,
+    document: policy.Properties.PolicyDocument as PolicyDocumentJson,
+  }));
+  const inline = resources('AWS::IAM::Role').flatMap(([id, role]) =>
+    ((role.Properties.Policies ?? []) as { PolicyDocument: PolicyDocumentJson }[]).map((p) => ({
+      owner: id,
+      document: p.PolicyDocument,
+    })),
+  );
+  return [...managed, ...inline];
+}
+
+/** What a role may do: action → the resources it may do it on (sorted). */
+function grantsOf(roleId: string): Record<string, string[]> {
+  const grants: Record<string, Set<string>> = {};
+  for (const [, policy] of resources('AWS::IAM::Policy')) {
+    const roles = policy.Properties.Roles as { Ref: string }[];
+    if (!roles.some((role) => role.Ref === roleId)) continue;
+    for (const statement of (policy.Properties.PolicyDocument as PolicyDocumentJson).Statement) {
+      for (const action of asArray(statement.Action)) {
+        grants[action] ??= new Set();
+        for (const resource of asArray(statement.Resource)) {
+          grants[action].add(resourceName(resource));
+        }
+      }
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(grants).map(([action, names]) => [action, [...names].sort()]),
+  );
+}
+
+function functionOf(description: string): [string, TemplateResource] {
+  const found = resources('AWS::Lambda::Function').find(
+    ([, fn]) => fn.Properties.Description === description,
+  );
+  if (found === undefined) throw new Error(`no function "${description}"`);
+  return found;
+}
+
+function environmentOf(fn: TemplateResource): Record<string, unknown> {
+  return (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+}
+
+function containerOf(): Record<string, unknown> {
+  const [[, task] = ['', undefined]] = resources('AWS::ECS::TaskDefinition');
+  return (task?.Properties.ContainerDefinitions as Record<string, unknown>[])[0] ?? {};
+}
+
+function containerEnvironment(): Record<string, unknown> {
+  const pairs = containerOf().Environment as { Name: string; Value: unknown }[];
+  return Object.fromEntries(pairs.map((pair) => [pair.Name, pair.Value]));
+}
+
+const channelQueues = () =>
+  sluice.stack.channelQueues.map((queues, index) => ({
+    channel: CHANNELS[index]!,
+    queueId: logicalId(queues.queue),
+    deadLetterId: logicalId(queues.deadLetterQueue),
+  }));
+
+describe('channel queues', () => {
+  it('creates one high-throughput FIFO queue per channel, named and timed by the channel config', () => {
+    for (const { channel, deadLetterId } of channelQueues()) {
+      sluice.template.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: queueName(DEFAULT_PREFIX, channel),
+        FifoQueue: true,
+        ContentBasedDeduplication: false,
+        DeduplicationScope: 'messageGroup',
+        FifoThroughputLimit: 'perMessageGroupId',
+        VisibilityTimeout: visibilityTimeoutSeconds(channel),
+        RedrivePolicy: {
+          deadLetterTargetArn: getAtt(deadLetterId, 'Arn'),
+          maxReceiveCount: channel.maxReceiveCount,
+        },
+      });
+    }
+  });
+
+  it('gives every channel a FIFO dead-letter queue', () => {
+    for (const { channel } of channelQueues()) {
+      sluice.template.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: deadLetterQueueName(DEFAULT_PREFIX, channel),
+        FifoQueue: true,
+      });
+    }
+    sluice.template.resourceCountIs('AWS::SQS::Queue', CHANNELS.length * 2);
+  });
+
+  it('encrypts every queue and denies requests without TLS', () => {
+    for (const [, queue] of resources('AWS::SQS::Queue')) {
+      expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    }
+    const queuePolicies = resources('AWS::SQS::QueuePolicy');
+    expect(queuePolicies).toHaveLength(CHANNELS.length * 2);
+    for (const [, policy] of queuePolicies) {
+      expect(policy.Properties.PolicyDocument).toMatchObject({
+        Statement: [
+          {
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
+      });
+    }
+  });
+});
+
+describe('consumer and dead-letter functions', () => {
+  it('runs every Sluice function on ARM64 and nodejs22.x as an ES module', () => {
+    const functions = resources('AWS::Lambda::Function').filter(([, fn]) =>
+      String(fn.Properties.Description).startsWith('Sluice '),
+    );
+    expect(functions).toHaveLength(CHANNELS.length * 2);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({
+        Architectures: ['arm64'],
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+      });
+    }
+  });
+
+  it('bundles the real handlers with esbuild into ES modules that load in Node', async () => {
+    for (const [description, factory] of [
+      ['Sluice consumer of channel default', 'createConsumerHandler'],
+      ['Sluice dead-letter handler of channel default', 'createDeadLetterHandler'],
+    ] as const) {
+      const [, fn] = functionOf(description);
+      const key = (fn.Properties.Code as { S3Key: string }).S3Key;
+      const bundle = join(sluice.outdir, `asset.${key.replace(/\.zip$/, '')}`, 'index.mjs');
+      const code = await readFile(bundle, 'utf8');
+      expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+      expect(code).toContain(factory);
+      const { stdout } = await run(process.execPath, [
+        '--input-type=module',
+        '-e',
+        'const m = await import(process.argv[1]); process.stdout.write(typeof m.handler);',
+        bundle,
+      ]);
+      expect(stdout).toBe('function');
+    }
+  });
+
+  it('configures each function with its channel, the table and the queue prefix', () => {
+    for (const { channel } of channelQueues()) {
+      for (const description of [
+        `Sluice consumer of channel ${channel.name}`,
+        `Sluice dead-letter handler of channel ${channel.name}`,
+      ]) {
+        expect(environmentOf(functionOf(description)[1])).toEqual({
+          SLUICE_CHANNEL: channel.name,
+          SLUICE_TABLE_NAME: { Ref: logicalId(sluice.stack.jobsTable.table) },
+          SLUICE_QUEUE_PREFIX: DEFAULT_PREFIX,
+          SLUICE_LOG_LEVEL: 'info',
+        });
+      }
+      const [, consumer] = functionOf(`Sluice consumer of channel ${channel.name}`);
+      expect(consumer.Properties).toMatchObject({
+        Timeout: channel.timeoutSeconds,
+        MemorySize: channel.memoryMb,
+      });
+    }
+  });
+
+  it('feeds each function from its queue with partial batch responses, the channel batch size and max concurrency', () => {
+    const mappings = resources('AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(CHANNELS.length * 2);
+    for (const [, mapping] of mappings) {
+      expect(mapping.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    }
+    for (const { channel, queueId, deadLetterId } of channelQueues()) {
+      const [consumerId] = functionOf(`Sluice consumer of channel ${channel.name}`);
+      const [deadLetterFnId] = functionOf(`Sluice dead-letter handler of channel ${channel.name}`);
+      for (const [queue, fn] of [
+        [queueId, consumerId],
+        [deadLetterId, deadLetterFnId],
+      ]) {
+        sluice.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          EventSourceArn: getAtt(queue!, 'Arn'),
+          FunctionName: { Ref: fn },
+          BatchSize: channel.batchSize,
+          ScalingConfig: { MaximumConcurrency: channel.maxConcurrency },
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+        });
+      }
+    }
+  });
+});
+
+describe('IAM', () => {
+  it('allows no wildcard action and "*" resources only where AWS has nothing narrower', () => {
+    const documents = policyDocuments();
+    expect(documents.length).toBeGreaterThan(0);
+    for (const { owner, document } of documents) {
+      for (const statement of document.Statement) {
+        expect(Object.keys(statement)).not.toEqual(
+          expect.arrayContaining([expect.stringMatching(/^Not(Action|Resource|Principal)$/)]),
+        );
+        if (statement.Effect !== 'Allow') continue;
+        const actions = asArray(statement.Action);
+        for (const action of actions) expect(`${owner}: ${action}`).not.toMatch(/\*/);
+        if (asArray(statement.Resource).includes('*')) {
+          for (const action of actions) {
+            expect(`${owner}: ${action} on *`).toBe(
+              `${owner}: ${action in WILDCARD_RESOURCE_ACTIONS ? action : '(not allowed)'} on *`,
+            );
+          }
+        }
+      }
+    }
+  });
+
+  it('lets the front send to the channel queues, look up queue URLs and read and write job records, nothing else', () => {
+    const front = sluice.stack.front!;
+    const roleId = logicalId(front.service.taskDefinition.taskRole);
+    const table = logicalId(sluice.stack.jobsTable.table);
+    const queues = channelQueues();
+    const tableGrants = Object.fromEntries(
+      ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'].map(
+        (action) => [action, [table]],
+      ),
+    );
+    expect(grantsOf(roleId)).toEqual({
+      'sqs:SendMessage': queues.map((q) => q.queueId).sort(),
+      'sqs:GetQueueUrl': queues.flatMap((q) => [q.queueId, q.deadLetterId]).sort(),
+      ...tableGrants,
+    });
+  });
+
+  it('lets a consumer consume and look up only its own queues, and read and write job records', () => {
+    const table = logicalId(sluice.stack.jobsTable.table);
+    for (const { channel, queueId, deadLetterId } of channelQueues()) {
+      const [, consumer] = functionOf(`Sluice consumer of channel ${channel.name}`);
+      const roleId = (consumer.Properties.Role as { 'Fn::GetAtt': [string, string] })[
+        'Fn::GetAtt'
+      ][0];
+      const grants = grantsOf(roleId);
+      const logGroups = grants['logs:PutLogEvents'];
+      expect(grants).toEqual({
+        'logs:CreateLogStream': logGroups,
+        'logs:PutLogEvents': logGroups,
+        'sqs:ReceiveMessage': [queueId],
+        'sqs:DeleteMessage': [queueId],
+        'sqs:ChangeMessageVisibility': [queueId],
+        'sqs:GetQueueAttributes': [queueId],
+        'sqs:GetQueueUrl': [deadLetterId, queueId].sort(),
+        'dynamodb:BatchGetItem': [table],
+        'dynamodb:GetItem': [table],
+        'dynamodb:PutItem': [table],
+        'dynamodb:UpdateItem': [table],
+      });
+      expect(logGroups).toHaveLength(1);
+    }
+  });
+
+  it('attaches no AWS managed policy to Sluice roles (only CDK’s own custom-resource provider has one)', () => {
+    for (const [id, role] of resources('AWS::IAM::Role')) {
+      if (id.startsWith('CustomVpcRestrictDefaultSGCustomResourceProvider')) continue;
+      expect({ id, managed: role.Properties.ManagedPolicyArns }).toEqual({
+        id,
+        managed: undefined,
+      });
+    }
+  });
+});
+
+describe('jobs table', () => {
+  it('is on demand, with the core key and TTL attribute, point-in-time recovery and encryption, and kept on stack deletion', () => {
+    sluice.template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        TableName: jobsTableName(DEFAULT_PREFIX),
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: JOBS_TABLE_SCHEMA.partitionKey, KeyType: 'HASH' }],
+        TimeToLiveSpecification: { AttributeName: JOBS_TABLE_SCHEMA.ttlAttribute, Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+      }),
+    });
+  });
+});
+
+describe('front', () => {
+  it('runs as an ARM64 Fargate task with a read-only root file system', () => {
+    sluice.template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      RequiresCompatibilities: ['FARGATE'],
+      RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
+    });
+    expect(containerOf()).toMatchObject({
+      Essential: true,
+      ReadonlyRootFilesystem: true,
+      PortMappings: [
+        { ContainerPort: GRPC_PORT, Protocol: 'tcp' },
+        { ContainerPort: HEALTH_PORT, Protocol: 'tcp' },
+      ],
+    });
+  });
+
+  it('builds its image from container/Dockerfile for linux/arm64, staging only the Dockerfile and dist/', async () => {
+    const manifest = JSON.parse(
+      await readFile(join(sluice.outdir, `${sluice.stack.artifactId}.assets.json`), 'utf8'),
+    ) as { dockerImages: Record<string, { source: { directory: string; platform: string } }> };
+    const images = Object.values(manifest.dockerImages);
+    expect(images).toHaveLength(1);
+    const { directory, platform } = images[0]!.source;
+    expect(platform).toBe('linux/arm64');
+    const staged = join(sluice.outdir, directory);
+    expect(await readFile(join(staged, 'Dockerfile'), 'utf8')).toBe(
+      await readFile(join(CONTAINER_DIR, 'Dockerfile'), 'utf8'),
+    );
+    const entries = (await readdir(staged)).filter((name) => name !== 'dist');
+    expect(entries.sort()).toEqual(['.dockerignore', 'Dockerfile']);
+  });
+
+  it('is given the table, the queue prefix, its ports, API-key authentication and a shutdown grace', () => {
+    expect(containerEnvironment()).toMatchObject({
+      SLUICE_TABLE_NAME: { Ref: logicalId(sluice.stack.jobsTable.table) },
+      SLUICE_QUEUE_PREFIX: DEFAULT_PREFIX,
+      SLUICE_PORT: String(GRPC_PORT),
+      SLUICE_HEALTH_PORT: String(HEALTH_PORT),
+      SLUICE_AUTH: 'api-keys',
+      AWS_REGION: { Ref: 'AWS::Region' },
+    });
+  });
+
+  it('is stopped no sooner than the front exits on its own after SIGTERM', () => {
+    const stopTimeoutMs = Number(containerOf().StopTimeout) * 1000;
+    const exitDeadlineMs =
+      Number(containerEnvironment().SLUICE_SHUTDOWN_GRACE_MS) + FRONT_EXIT_ALLOWANCE_MS;
+    expect(stopTimeoutMs).toBeGreaterThan(exitDeadlineMs);
+    expect(stopTimeoutMs).toBeLessThanOrEqual(FARGATE_MAX_STOP_TIMEOUT_SECONDS * 1000);
+  });
+
+  it('serves gRPC behind an internet-facing NLB over plain TCP when no certificate is given', () => {
+    const [[nlbId, nlb] = ['', undefined]] = resources('AWS::ElasticLoadBalancingV2::LoadBalancer');
+    expect(nlb?.Properties).toMatchObject({ Type: 'network', Scheme: 'internet-facing' });
+    expect(nlb?.Properties.LoadBalancerAttributes).toEqual(
+      expect.arrayContaining([{ Key: 'access_logs.s3.enabled', Value: 'true' }]),
+    );
+    const targetGroupId = logicalId(sluice.stack.front!.targetGroup);
+    sluice.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      LoadBalancerArn: { Ref: nlbId },
+      Port: GRPC_PORT,
+      Protocol: 'TCP',
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: targetGroupId } }],
+    });
+    sluice.template.hasResourceProperties('AWS::ECS::Service', {
+      LaunchType: 'FARGATE',
+      LoadBalancers: [
+        {
+          ContainerName: 'front',
+          ContainerPort: GRPC_PORT,
+          TargetGroupArn: { Ref: targetGroupId },
+        },
+      ],
+      NetworkConfiguration: {
+        AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED' }),
+      },
+      DeploymentConfiguration: Match.objectLike({
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+      }),
+    });
+  });
+
+  it('health-checks the tasks on their HTTP health port', () => {
+    sluice.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: GRPC_PORT,
+      Protocol: 'TCP',
+      TargetType: 'ip',
+      HealthCheckProtocol: 'HTTP',
+      HealthCheckPort: String(HEALTH_PORT),
+      HealthCheckPath: '/',
+      Matcher: { HttpCode: '200' },
+    });
+  });
+
+  it('lets only the NLB reach the tasks, on the gRPC and health ports', () => {
+    const front = sluice.stack.front!;
+    const serviceGroup = front.service.connections.securityGroups[0]!;
+    const nlbGroup = front.loadBalancer.connections.securityGroups[0]!;
+    const ingress = resources('AWS::EC2::SecurityGroupIngress')
+      .map(([, rule]) => rule.Properties)
+      .filter(
+        (rule) =>
+          JSON.stringify(rule.GroupId) ===
+          JSON.stringify(getAtt(logicalId(serviceGroup), 'GroupId')),
+      );
+    expect(ingress.map((rule) => [rule.SourceSecurityGroupId, rule.FromPort, rule.ToPort])).toEqual(
+      expect.arrayContaining([
+        [getAtt(logicalId(nlbGroup), 'GroupId'), GRPC_PORT, GRPC_PORT],
+        [getAtt(logicalId(nlbGroup), 'GroupId'), HEALTH_PORT, HEALTH_PORT],
+      ]),
+    );
+    expect(ingress).toHaveLength(2);
+    sluice.template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: [
+        Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: GRPC_PORT, ToPort: GRPC_PORT }),
+      ],
+    });
+  });
+
+  it('scales the service on CPU between the configured bounds', () => {
+    sluice.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 2,
+      MaxCapacity: 8,
+      ScalableDimension: 'ecs:service:DesiredCount',
+    });
+    sluice.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+      }),
+    });
+  });
+});
+
+describe('alarms', () => {
+  it('watch every channel’s dead-letter depth, oldest message age, and consumer errors and throttles', () => {
+    for (const { channel, queueId, deadLetterId } of channelQueues()) {
+      const [consumerId] = functionOf(`Sluice consumer of channel ${channel.name}`);
+      const onQueue = (id: string) => [{ Name: 'QueueName', Value: getAtt(id, 'QueueName') }];
+      const onFunction = [{ Name: 'FunctionName', Value: { Ref: consumerId } }];
+      for (const alarm of [
+        {
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: onQueue(deadLetterId),
+          Threshold: 1,
+        },
+        {
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateAgeOfOldestMessage',
+          Dimensions: onQueue(queueId),
+          Threshold: OLDEST_MESSAGE_AGE_ALARM_SECONDS,
+        },
+        { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: onFunction, Threshold: 1 },
+        { Namespace: 'AWS/Lambda', MetricName: 'Throttles', Dimensions: onFunction, Threshold: 1 },
+      ]) {
+        sluice.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          ...alarm,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          TreatMissingData: 'notBreaching',
+        });
+      }
+    }
+  });
+
+  it('watch the front for having no healthy task', () => {
+    sluice.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/NetworkELB',
+      MetricName: 'HealthyHostCount',
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+    });
+  });
+});
+
+describe('outputs', () => {
+  it('name the endpoint, the table and every queue URL', () => {
+    const nlbId = logicalId(sluice.stack.front!.loadBalancer);
+    sluice.template.hasOutput('Endpoint', {
+      Value: { 'Fn::Join': ['', [getAtt(nlbId, 'DNSName'), `:${GRPC_PORT}`]] },
+    });
+    sluice.template.hasOutput('TableName', {
+      Value: { Ref: logicalId(sluice.stack.jobsTable.table) },
+    });
+    for (const { channel, queueId, deadLetterId } of channelQueues()) {
+      const id = channelConstructId(channel.name);
+      sluice.template.hasOutput(`${id}QueueUrl`, { Value: { Ref: queueId } });
+      sluice.template.hasOutput(`${id}DeadLetterQueueUrl`, { Value: { Ref: deadLetterId } });
+    }
+  });
+});
+
+describe('cdk-nag', () => {
+  it('finds nothing unacknowledged in the AwsSolutions pack', () => {
+    const report = new AwsSolutionsChecks().validateScope(sluice.app);
+    expect(report.violations).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  it('acknowledges only the expected findings, each with a reason', () => {
+    const acknowledged: string[] = [];
+    for (const construct of sluice.app.node.findAll()) {
+      for (const entry of construct.node.metadata) {
+        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+        for (const [rule, reason] of Object.entries(entry.data as Record<string, string>)) {
+          if (!/^Annotation::AwsSolutions-/.test(rule)) continue;
+          expect(reason.length).toBeGreaterThan(40);
+          acknowledged.push(`${construct.node.path} ${rule.replace(/^Annotation::/, '')}`);
+        }
+      }
+    }
+    expect(acknowledged.sort()).toEqual(EXPECTED_ACKNOWLEDGEMENTS);
+  });
+});
