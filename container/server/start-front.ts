@@ -14,6 +14,7 @@ import { OpenAuthenticator } from '../auth/open-authenticator.js';
 import type { AutoBatcherMetrics } from '../producer/auto-batcher.js';
 import { ChannelProducers, type ProducerTunables } from '../producer/channel-producers.js';
 import { createJobService } from '../service/job-service.js';
+import { withStrictRequestDecoding } from '../service/strict-request-decoding.js';
 import { DEFAULT_STREAM_MAX_IN_FLIGHT } from '../service/submit-jobs-stream.js';
 import { DEFAULT_MAX_WATCH_JOBS } from '../service/watch-jobs-stream.js';
 import { TenantRateLimiter } from '../limits/tenant-rate-limiter.js';
@@ -239,7 +240,7 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
 
   const server = new Server(channelOptions(options.grpc));
   server.addService(
-    JobServiceService,
+    withStrictRequestDecoding(JobServiceService, descriptors),
     createJobService({
       submitter,
       producers,

@@ -13,6 +13,7 @@ import type { WatchHub } from '../watch/watch-hub.js';
 import { statusFromError } from './error-status.js';
 import { parseJobId } from './job-id-fields.js';
 import { toProtoJob } from './proto-job.js';
+import { checkRequestDecoded } from './strict-request-decoding.js';
 import { SubmitJobsStream } from './submit-jobs-stream.js';
 import { unaryHandler } from './unary-handler.js';
 import { serveWatchJobs } from './watch-jobs-stream.js';
@@ -96,6 +97,7 @@ export function createJobService(deps: JobServiceDependencies): JobServiceServer
   return {
     submitJob: unaryHandler(log, 'SubmitJob', async (call, signal) => {
       const { tenant } = await deps.authenticator.authenticate(call.metadata);
+      checkRequestDecoded(call.request);
       const submission = deps.submitter.validate(call.request);
       takeSubmitToken(deps.submitLimiter, tenant);
       return deps.submitter.submit(tenant, submission, { signal });
@@ -121,6 +123,7 @@ export function createJobService(deps: JobServiceDependencies): JobServiceServer
 
     getJob: unaryHandler(log, 'GetJob', async (call) => {
       const { tenant } = await deps.authenticator.authenticate(call.metadata);
+      checkRequestDecoded(call.request);
       const jobId = parseJobId(call.request.jobId);
       const record = await callDependency('read the job', () => deps.table.get({ tenant, jobId }));
       if (record === undefined) throw notFound(jobId);
@@ -140,6 +143,7 @@ export function createJobService(deps: JobServiceDependencies): JobServiceServer
 
     cancelJob: unaryHandler(log, 'CancelJob', async (call, signal) => {
       const { tenant } = await deps.authenticator.authenticate(call.metadata);
+      checkRequestDecoded(call.request);
       const jobId = parseJobId(call.request.jobId);
       return { job: toProtoJob(await cancelJob(deps.table, { tenant, jobId }, signal)) };
     }),

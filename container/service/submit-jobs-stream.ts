@@ -12,6 +12,7 @@ import { GroupSendOrder } from '../submit/group-send-order.js';
 import type { JobSubmitter } from '../submit/job-submitter.js';
 import { callSignal } from './call-signal.js';
 import { itemErrorFromError } from './error-status.js';
+import { checkRequestDecoded } from './strict-request-decoding.js';
 
 /** Items of one stream being processed at once, by default. */
 export const DEFAULT_STREAM_MAX_IN_FLIGHT = 256;
@@ -120,6 +121,7 @@ export class SubmitJobsStream {
   async #process(request: SubmitJobsRequest): Promise<SubmitJobsResponse> {
     const ref = request.ref;
     try {
+      checkRequestDecoded(request);
       if (request.job === undefined) {
         throw new ValidationError('job: is required', { field: 'job' });
       }

@@ -12,6 +12,7 @@ import { callDependency } from '../errors/call-dependency.js';
 import type { WatchHub } from '../watch/watch-hub.js';
 import { statusFromError } from './error-status.js';
 import { parseWatchJobIds } from './job-id-fields.js';
+import { checkRequestDecoded } from './strict-request-decoding.js';
 import { toProtoJob } from './proto-job.js';
 
 /** Jobs one WatchJobs call may follow, by default. */
@@ -73,6 +74,7 @@ export async function serveWatchJobs(call: WatchCall, deps: WatchJobsDependencie
   const log = deps.logger.child({ method: 'WatchJobs' });
   try {
     const { tenant } = await deps.authenticator.authenticate(call.metadata);
+    checkRequestDecoded(call.request);
     const ids = parseWatchJobIds(call.request.jobIds, deps.maxWatchJobs);
     const records = await readAll(
       deps.table,
