@@ -12,6 +12,7 @@ import { provisionResources } from './provision/provision-resources.js';
 import type { ConsumerTunables } from '../functions/consumer/consumer-tunables.js';
 import type { ProcessorRegistry } from '../functions/processors/processor.js';
 import { createChannelHandlers } from './runner/channel-handlers.js';
+import type { EventSourceMetrics } from './runner/event-source-metrics.js';
 import {
   startEventSourceRunner,
   type EventSourceRunner,
@@ -63,6 +64,8 @@ export interface LocalRuntime {
   readonly queues: ReadonlyMap<string, ChannelQueues>;
   /** The front's process id (changes on restart). */
   frontPid(): number;
+  /** The event-source runner's counters per queue (empty without consumers). */
+  consumerMetrics(): EventSourceMetrics[];
   /** SIGKILLs the front, as a crash would. */
   killFront(): Promise<void>;
   /** Stops the front gracefully (SIGTERM) and resolves with its exit code. */
@@ -188,6 +191,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     table,
     queues,
     frontPid: () => requireFront().pid,
+    consumerMetrics: () => consumers?.metrics() ?? [],
     killFront: async () => {
       await requireFront().kill();
       front = undefined;

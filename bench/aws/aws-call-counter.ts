@@ -8,10 +8,6 @@ import {
 
 /** SQS bills each 64 KiB chunk of a payload as one request. */
 export const SQS_BILLING_CHUNK_BYTES = 64 * 1024;
-/** A receive batch whose messages are never resolved is forgotten after this long. */
-const STALE_BATCH_MS = 15 * 60 * 1000;
-/** How many receives between sweeps of stale batches. */
-const SWEEP_EVERY_RECEIVES = 1000;
 /** DynamoDB charges a failed conditional write at least one write unit. */
 const FAILED_WRITE_UNITS = 1;
 
@@ -25,13 +21,6 @@ const DYNAMODB_WRITES = new Set([
 ]);
 /** Operations whose response carries ConsumedCapacity when asked for. */
 export const CAPACITY_OPERATIONS = new Set([...DYNAMODB_READS, ...DYNAMODB_WRITES]);
-/** SQS operations that resolve a received message (the handler returned). */
-const SQS_RESOLVING = new Set([
-  'DeleteMessage',
-  'DeleteMessageBatch',
-  'ChangeMessageVisibility',
-  'ChangeMessageVisibilityBatch',
-]);
 
 /** One API call as the proxy saw it. */
 export interface ObservedCall {
@@ -46,14 +35,6 @@ export interface ObservedCall {
   response?: unknown;
   /** DynamoDB: the request units in the response's ConsumedCapacity. */
   capacityUnits?: number;
-  startedAt: number;
-  finishedAt: number;
-}
-
-interface ReceiveBatch {
-  receivedAt: number;
-  outstanding: number;
-  lastResolvedAt: number;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -75,23 +56,11 @@ function requestItemCount(request: unknown, listField: 'Keys' | 'writes'): numbe
   }, 0);
 }
 
-function receiptHandles(operation: string, request: unknown): string[] {
-  const body = asObject(request);
-  const single = body.ReceiptHandle;
-  if (typeof single === 'string') return [single];
-  if (operation.endsWith('Batch')) {
-    return asArray(body.Entries)
-      .map((entry) => asObject(entry).ReceiptHandle)
-      .filter((handle): handle is string => typeof handle === 'string');
-  }
-  return [];
-}
-
 /**
  * Counts AWS API calls per operation from the wire: calls, errors, batch
  * entries, SQS billable 64 KiB chunks, DynamoDB request units (from the
- * emulator's ConsumedCapacity), and Lambda invocations inferred from receive
- * and delete calls.
+ * emulator's ConsumedCapacity), and Lambda invocations inferred from
+ * non-empty receives.
  *
  * @example
  * ```ts
@@ -102,8 +71,6 @@ function receiptHandles(operation: string, request: unknown): string[] {
  */
 export class AwsCallCounter {
   readonly #counts: AwsCallCounts = emptyCounts();
-  readonly #batchByHandle = new Map<string, ReceiveBatch>();
-  #receivesSinceSweep = 0;
 
   /** Adds one observed call. */
   record(call: ObservedCall): void {
@@ -135,7 +102,6 @@ export class AwsCallCounter {
     } else if (call.operation === 'ReceiveMessage') {
       this.#recordReceive(call, key);
     }
-    if (SQS_RESOLVING.has(call.operation)) this.#resolve(call);
   }
 
   #recordReceive(call: ObservedCall, key: string): void {
@@ -145,43 +111,6 @@ export class AwsCallCounter {
     counts.entries += messages.length;
     this.#counts.lambda.invocations += 1;
     this.#counts.lambda.messages += messages.length;
-    const batch: ReceiveBatch = {
-      receivedAt: call.finishedAt,
-      outstanding: 0,
-      lastResolvedAt: call.finishedAt,
-    };
-    for (const message of messages) {
-      const handle = asObject(message).ReceiptHandle;
-      if (typeof handle !== 'string') continue;
-      batch.outstanding += 1;
-      this.#batchByHandle.set(handle, batch);
-    }
-    this.#receivesSinceSweep += 1;
-    if (this.#receivesSinceSweep >= SWEEP_EVERY_RECEIVES) this.#sweep(call.finishedAt);
-  }
-
-  #resolve(call: ObservedCall): void {
-    for (const handle of receiptHandles(call.operation, call.request)) {
-      const batch = this.#batchByHandle.get(handle);
-      if (batch === undefined) continue;
-      this.#batchByHandle.delete(handle);
-      batch.outstanding -= 1;
-      batch.lastResolvedAt = call.startedAt;
-      if (batch.outstanding === 0) {
-        this.#counts.lambda.completedInvocations += 1;
-        this.#counts.lambda.billedDurationMs += Math.max(
-          1,
-          Math.ceil(batch.lastResolvedAt - batch.receivedAt),
-        );
-      }
-    }
-  }
-
-  #sweep(now: number): void {
-    this.#receivesSinceSweep = 0;
-    for (const [handle, batch] of this.#batchByHandle) {
-      if (now - batch.receivedAt > STALE_BATCH_MS) this.#batchByHandle.delete(handle);
-    }
   }
 
   #recordDynamo(call: ObservedCall, failed: boolean, key: string): void {

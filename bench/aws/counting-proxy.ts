@@ -18,15 +18,8 @@ const BAD_GATEWAY = 502;
 const HTTP_ERROR = 400;
 const DYNAMODB_TARGET_PREFIX = 'DynamoDB_';
 const SQS_TARGET_PREFIX = 'AmazonSQS.';
-/** SQS operations whose bodies are parsed (entries, receipt handles). */
-const PARSED_SQS_OPERATIONS = new Set([
-  'SendMessageBatch',
-  'ReceiveMessage',
-  'DeleteMessage',
-  'DeleteMessageBatch',
-  'ChangeMessageVisibility',
-  'ChangeMessageVisibilityBatch',
-]);
+/** SQS operations whose requests are parsed (their entries are counted). */
+const PARSED_SQS_OPERATIONS = new Set(['SendMessageBatch', 'DeleteMessageBatch']);
 /** DynamoDB operations whose request is parsed (their entries are counted). */
 const PARSED_DYNAMODB_OPERATIONS = new Set(['BatchGetItem', 'BatchWriteItem']);
 /** Prepended to a DynamoDB request body (after its `{`) that does not ask for capacity. */
@@ -126,7 +119,6 @@ export function createCountingProxy(options: CountingProxyOptions): Server {
   const agent = new Agent({ keepAlive: true, maxSockets: MAX_UPSTREAM_SOCKETS });
 
   const forward = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const startedAt = performance.now();
     let body = await readBody(req);
     const route = routeOf(req.headers, body);
     const isDynamoData = route.service === 'dynamodb' && CAPACITY_OPERATIONS.has(route.operation);
@@ -165,8 +157,6 @@ export function createCountingProxy(options: CountingProxyOptions): Server {
       request: requestJson,
       response: parseResponse && ok ? parseJson(responseBody) : undefined,
       capacityUnits: isDynamoData && ok ? sumCapacityUnits(responseBody) : undefined,
-      startedAt,
-      finishedAt: performance.now(),
     });
   };
 

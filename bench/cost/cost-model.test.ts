@@ -1,5 +1,5 @@
 import { emptyCounts, emptyOperationCounts, type AwsCallCounts } from '../aws/aws-call-counts.js';
-import { priceCalls, withSubmitPathOf } from './cost-model.js';
+import { awaitedWithOneGetJob, priceCalls, withSubmitPathOf } from './cost-model.js';
 import { PRICE_LIST } from './price-list.js';
 
 function counts(
@@ -26,13 +26,14 @@ describe('cost model', () => {
       { key: 'dynamodb:PutItem', calls: 1000, write: 1000 },
       { key: 'dynamodb:BatchGetItem', calls: 10, read: 1000 },
     ]);
-    calls.lambda = {
-      invocations: 100,
-      messages: 1000,
-      completedInvocations: 100,
-      billedDurationMs: 2000,
-    };
-    const estimate = priceCalls({ name: 'x', jobs: 1000, calls, lambdaMemoryMb: 1024 });
+    calls.lambda = { invocations: 100, messages: 1000 };
+    const estimate = priceCalls({
+      name: 'x',
+      jobs: 1000,
+      calls,
+      lambdaMemoryMb: 1024,
+      handlers: { invocations: 100, billedDurationMs: 2000 },
+    });
     const line = (item: string): number =>
       estimate.lines.find((l) => l.item.startsWith(item))?.usdPerMillionJobs ?? Number.NaN;
     expect(line('SendMessageBatch')).toBeCloseTo(0.1 * PRICE_LIST.sqsFifoPerMillionRequests);
@@ -58,5 +59,35 @@ describe('cost model', () => {
       'sqs:SendMessage',
     ]);
     expect(swapped.calls.operations['sqs:SendMessage']?.calls).toBe(1000);
+  });
+
+  it('bills Lambda duration from the handlers’ run, not from the queue calls around it', () => {
+    const calls = counts([{ key: 'sqs:ReceiveMessage', calls: 10 }]);
+    calls.lambda = { invocations: 10, messages: 10 };
+    const priced = (handlers?: { invocations: number; billedDurationMs: number }): number =>
+      priceCalls({ name: 'x', jobs: 10, calls, lambdaMemoryMb: 1024, handlers }).lines.find((l) =>
+        l.item.startsWith('duration'),
+      )?.usdPerMillionJobs ?? Number.NaN;
+
+    expect(priced()).toBe(0);
+    // 10 invocations of 20 ms at 1 GB: 0.02 GB-s a job.
+    expect(priced({ invocations: 10, billedDurationMs: 200 })).toBeCloseTo(
+      0.02 * 1_000_000 * PRICE_LIST.lambdaArmPerGbSecond,
+    );
+  });
+
+  it('prices a job awaited with one GetJob instead of the watch’s polls', () => {
+    const calls = counts([
+      { key: 'dynamodb:UpdateItem', calls: 200, write: 200 },
+      { key: 'dynamodb:BatchGetItem', calls: 30, read: 900 },
+    ]);
+    const awaited = awaitedWithOneGetJob({ name: 'x', jobs: 100, calls, lambdaMemoryMb: 512 });
+
+    expect(awaited.calls.operations['dynamodb:BatchGetItem']).toBeUndefined();
+    expect(awaited.calls.operations['dynamodb:GetItem']).toMatchObject({
+      calls: 100,
+      readUnits: 100,
+    });
+    expect(awaited.calls.operations['dynamodb:UpdateItem']?.writeUnits).toBe(200);
   });
 });

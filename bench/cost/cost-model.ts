@@ -1,4 +1,4 @@
-import type { AwsCallCounts } from '../aws/aws-call-counts.js';
+import { emptyOperationCounts, type AwsCallCounts } from '../aws/aws-call-counts.js';
 import { PRICE_LIST } from './price-list.js';
 
 const PER_MILLION = 1_000_000;
@@ -30,6 +30,13 @@ export interface CostEstimate {
   usdPerMillionJobs: number;
 }
 
+/** The consumer function's invocations as the event-source runner ran them. */
+export interface HandlerRuns {
+  invocations: number;
+  /** The handler's run time summed over invocations, each rounded up to 1 ms. */
+  billedDurationMs: number;
+}
+
 /** Everything the cost model needs from a measured window. */
 export interface CostInput {
   name: string;
@@ -37,6 +44,12 @@ export interface CostInput {
   calls: AwsCallCounts;
   /** The consumer function's configured memory. */
   lambdaMemoryMb: number;
+  /**
+   * What the consumers ran in the window (absent: none ran). Lambda bills the
+   * handler's run; the event source mapping's receives and deletes are not
+   * part of it (they are priced as SQS requests).
+   */
+  handlers?: HandlerRuns;
   /** CPU seconds the front spent in the window (priced as Fargate), if sampled. */
   frontCpuSeconds?: number;
 }
@@ -44,8 +57,8 @@ export interface CostInput {
 /**
  * Prices counted calls with the public list prices (price-list.ts): each SQS
  * call by its 64 KiB chunks, each DynamoDB call by the request units the
- * emulator reported, Lambda by invocations and GB-seconds at the function's
- * memory, and the front's measured CPU time as Fargate vCPU time (at 100 %
+ * emulator reported, Lambda by invocations and by the handlers' billed
+ * duration in GB-seconds at the function's memory, and the front's measured CPU time as Fargate vCPU time (at 100 %
  * utilisation — the floor of what the task costs).
  *
  * @example
@@ -93,8 +106,7 @@ export function priceCalls(input: CostInput): CostEstimate {
       });
     }
   }
-  const lambda = input.calls.lambda;
-  const invocations = perJob(lambda.invocations);
+  const invocations = perJob(input.handlers?.invocations ?? input.calls.lambda.invocations);
   lines.push({
     service: 'Lambda',
     item: 'requests',
@@ -103,11 +115,8 @@ export function priceCalls(input: CostInput): CostEstimate {
     unit: 'invocations',
     usdPerMillionJobs: invocations * PRICE_LIST.lambdaPerMillionRequests,
   });
-  // Duration of the invocations whose batch completed, scaled to all of them.
-  const durationScale =
-    lambda.completedInvocations > 0 ? lambda.invocations / lambda.completedInvocations : 0;
   const gbSeconds = perJob(
-    (lambda.billedDurationMs / MS_PER_SECOND) * (input.lambdaMemoryMb / MB_PER_GB) * durationScale,
+    ((input.handlers?.billedDurationMs ?? 0) / MS_PER_SECOND) * (input.lambdaMemoryMb / MB_PER_GB),
   );
   lines.push({
     service: 'Lambda',
@@ -136,6 +145,43 @@ export function priceCalls(input: CostInput): CostEstimate {
     jobs: input.jobs,
     lines,
     usdPerMillionJobs: lines.reduce((sum, line) => sum + line.usdPerMillionJobs, 0),
+  };
+}
+
+/** Read units of one strongly consistent GetItem of a job record (≤ 4 KB). */
+const GET_JOB_READ_UNITS = 1;
+const WATCH_READ_OPERATION = 'dynamodb:BatchGetItem';
+const GET_JOB_OPERATION = 'dynamodb:GetItem';
+
+/**
+ * The same jobs awaited with one GetJob each instead of a live watch: the
+ * watch's BatchGetItem polls (the only BatchGetItem calls of a job's life)
+ * give way to one strongly consistent GetItem per job. A watch is the
+ * client's choice, and a client that does not watch does not pay for it.
+ *
+ * @example
+ * ```ts
+ * priceCalls(awaitedWithOneGetJob(endToEndLight)).usdPerMillionJobs;
+ * ```
+ */
+export function awaitedWithOneGetJob(input: CostInput): CostInput {
+  const operations: AwsCallCounts['operations'] = {};
+  for (const [key, op] of Object.entries(input.calls.operations)) {
+    if (key !== WATCH_READ_OPERATION) operations[key] = op;
+  }
+  const [service, operation] = GET_JOB_OPERATION.split(':') as ['dynamodb', string];
+  const gets = operations[GET_JOB_OPERATION] ?? emptyOperationCounts(service, operation);
+  operations[GET_JOB_OPERATION] = {
+    ...gets,
+    calls: gets.calls + input.jobs,
+    entries: gets.entries + input.jobs,
+    billableRequests: gets.billableRequests + input.jobs,
+    readUnits: gets.readUnits + input.jobs * GET_JOB_READ_UNITS,
+  };
+  return {
+    ...input,
+    name: `${input.name}, awaited with one GetJob`,
+    calls: { ...input.calls, operations },
   };
 }
 

@@ -25,6 +25,10 @@ export interface BenchSettings {
     warmupMs: number;
     durationMs: number;
     jobTimeoutMs: number;
+    /** Measured time of the direct chain (the light load's floor), at the same rate. */
+    chainDurationMs: number;
+    /** Job write sequences in flight tried for the DynamoDB emulator's write ceiling. */
+    writeCeilingConcurrencies: number[];
     saturationJobs: number;
     saturationWarmupJobs: number;
     streams: number;
@@ -80,6 +84,8 @@ const QUICK: BenchSettings = {
     warmupMs: 1000,
     durationMs: 6000,
     jobTimeoutMs: 20_000,
+    chainDurationMs: 3000,
+    writeCeilingConcurrencies: [48],
     saturationJobs: 800,
     saturationWarmupJobs: 50,
     streams: 4,
@@ -116,6 +122,8 @@ const FULL: BenchSettings = {
     ...QUICK.endToEnd,
     warmupMs: 2000,
     durationMs: 30_000,
+    chainDurationMs: 15_000,
+    writeCeilingConcurrencies: [16, 48, 128],
     saturationJobs: 10_000,
     saturationWarmupJobs: 200,
     saturationTimeoutMs: 600_000,

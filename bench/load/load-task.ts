@@ -37,8 +37,13 @@ export interface BulkSubmitLoadTask {
   returnJobIds: number;
 }
 
-/** The calls of the submit path that a ceiling run can measure. */
-export type SubmitPathCall = 'sendBatch' | 'conditionalPut' | 'combined';
+/**
+ * The calls of a job that a ceiling run can measure: the submit path's
+ * (`sendBatch`, `conditionalPut`, `combined`), and `jobWrites` — the three
+ * conditional writes of one job's life in order (the record's PutItem, the
+ * claim's and the outcome's UpdateItem), which bound completed jobs/s.
+ */
+export type SubmitPathCall = 'sendBatch' | 'conditionalPut' | 'combined' | 'jobWrites';
 
 /**
  * The emulators' own ceilings for the calls one job needs on the submit path,
@@ -52,7 +57,7 @@ export interface SubmitPathCeilingTask {
   calls: SubmitPathCall[];
   /** SendMessageBatch calls in flight (also the combined run's batches in flight). */
   batchConcurrencies: number[];
-  /** Conditional PutItem calls in flight. */
+  /** Conditional PutItem calls (or jobs' write sequences) in flight. */
   putConcurrencies: number[];
   /** Warm-up before each kind of call. */
   warmupMs: number;
@@ -68,6 +73,30 @@ export interface LightEndToEndTask {
   warmupMs: number;
   durationMs: number;
   jobTimeoutMs: number;
+}
+
+/**
+ * A job's critical-path AWS calls made directly, one chain at a time, at a
+ * fixed rate: the floor of end-to-end latency on these emulators.
+ */
+export interface DirectChainTask {
+  kind: 'direct-chain';
+  awsEndpoint: string;
+  /** A FIFO queue no consumer polls. */
+  queueUrl: string;
+  tableName: string;
+  jobsPerSecond: number;
+  warmupMs: number;
+  durationMs: number;
+}
+
+/** The calls of a direct chain, each timed. */
+export type ChainStep = 'send' | 'record' | 'wake' | 'claim' | 'finish' | 'read';
+
+/** A direct chain's result: total latency, and each step's. */
+export interface DirectChainResult extends ThroughputResult {
+  histogram: string;
+  steps: Record<ChainStep, string>;
 }
 
 /** As many echo jobs as the system takes, watched until they all succeed. */
@@ -107,6 +136,7 @@ export type LoadTask =
   | BulkSubmitLoadTask
   | SubmitPathCeilingTask
   | LightEndToEndTask
+  | DirectChainTask
   | SaturatedEndToEndTask
   | WatchFanOutTask;
 

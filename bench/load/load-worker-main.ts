@@ -2,6 +2,7 @@
 // Started by bench/framework/load-process.ts; never run by hand.
 import { runBidiEchoLoad } from './bidi-echo-load.js';
 import { runBulkSubmitLoad } from './bulk-submit-load.js';
+import { runDirectChain } from './direct-chain-load.js';
 import { runLightEndToEnd, runSaturatedEndToEnd } from './end-to-end-load.js';
 import type { LoadMessage, LoadTask } from './load-task.js';
 import { runSubmitPathCeiling } from './submit-path-ceiling-load.js';
@@ -29,6 +30,8 @@ function run(task: LoadTask): Promise<unknown> {
       return runSubmitPathCeiling(task, mark);
     case 'end-to-end-light':
       return runLightEndToEnd(task, mark);
+    case 'direct-chain':
+      return runDirectChain(task, mark);
     case 'end-to-end-saturation':
       return runSaturatedEndToEnd(task, mark);
     case 'watch-fanout':

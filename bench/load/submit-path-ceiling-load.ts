@@ -23,11 +23,12 @@ const BENCH_TENANT = 'default';
 const BENCH_REGION = 'us-east-1';
 
 /**
- * The emulators' own ceilings for exactly the calls one job needs on the
- * submit path, made directly (no gRPC, no front): 10-entry SendMessageBatch
- * calls alone, the record's conditional PutItem alone, and both together as
- * one job needs them (a tenth of a batch send, then its put) — each at every
- * concurrency asked for, after a warm-up, since the emulators' best
+ * The emulators' own ceilings for exactly the calls one job needs, made
+ * directly (no gRPC, no front, no consumer): 10-entry SendMessageBatch calls
+ * alone, the record's conditional PutItem alone, both together as one job
+ * needs them on the submit path (a tenth of a batch send, then its put), and
+ * a job's three conditional writes in order (put, claim, outcome) — each at
+ * every concurrency asked for, after a warm-up, since the emulators' best
  * concurrency differs from call to call.
  *
  * @example
@@ -87,6 +88,15 @@ export async function runSubmitPathCeiling(
       await putRecord(envelope(n), '1');
       return 1;
     },
+    jobWrites: async (n) => {
+      const e = envelope(n);
+      const key = { tenant: e.tenant, jobId: e.jobId };
+      await putRecord(e, '1');
+      if ((await table.markRunning(key, 1)) === undefined) throw new Error('claim lost');
+      const done = await table.markSucceeded(key, 2, Buffer.from(e.payload), e.contentType);
+      if (done === undefined) throw new Error('outcome lost');
+      return 1;
+    },
     combined: async (n) => {
       const envelopes = batchOf(n);
       const sequenceNumbers = await sendBatch(envelopes);
@@ -96,7 +106,9 @@ export async function runSubmitPathCeiling(
   };
   const sweep = async (call: SubmitPathCall): Promise<CeilingPoint[]> => {
     const concurrencies =
-      call === 'conditionalPut' ? task.putConcurrencies : task.batchConcurrencies;
+      call === 'conditionalPut' || call === 'jobWrites'
+        ? task.putConcurrencies
+        : task.batchConcurrencies;
     const points: CeilingPoint[] = [];
     await runClosedLoop({
       concurrency: concurrencies[0] ?? 1,

@@ -44,9 +44,10 @@ export function summarisePoints(result: SubmitPathCeilingResult): Record<string,
 }
 
 /**
- * Measures the emulators' own ceilings for the submit path's calls, made
- * directly (AWS SDK, no gRPC, no front) against the system's emulators
- * through the same counting proxy, in a load process of its own.
+ * Measures the emulators' own ceilings for a job's calls, made directly (AWS
+ * SDK, no gRPC, no front, no consumer) against the system's emulators
+ * through the same counting proxy, in a load process of its own. Conditional
+ * writes are swept at `putConcurrencies` (default: the bulk scenario's).
  *
  * @example
  * ```ts
@@ -57,6 +58,7 @@ export async function measureDirectCeilings(
   settings: BenchSettings,
   system: BenchSystem,
   calls: SubmitPathCall[],
+  putConcurrencies: number[] = settings.bulk.ceilingPutConcurrencies,
 ): Promise<SubmitPathCeilingResult> {
   const queue = system.runtime.queues.get(BENCH_CHANNEL);
   if (queue === undefined) throw new Error(`no queue for channel ${BENCH_CHANNEL}`);
@@ -68,7 +70,7 @@ export async function measureDirectCeilings(
       tableName: system.runtime.resources.tableName,
       calls,
       batchConcurrencies: settings.bulk.ceilingBatchConcurrencies,
-      putConcurrencies: settings.bulk.ceilingPutConcurrencies,
+      putConcurrencies,
       warmupMs: settings.bulk.ceilingWarmupMs,
       durationMs: settings.bulk.ceilingDurationMs,
     },

@@ -1,10 +1,12 @@
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
+import { runLoadProcess } from '../framework/load-process.js';
 import { runMeasured } from '../framework/measured-run.js';
 import { ScenarioReport, type ScenarioResult } from '../framework/scenario-result.js';
 import type { LatencySummary } from '../framework/latency-histogram.js';
 import type { LatencyStage, LightEndToEndResult } from '../load/end-to-end-load.js';
-import type { SaturatedEndToEndResult } from '../load/load-task.js';
+import type { ChainStep, DirectChainResult, SaturatedEndToEndResult } from '../load/load-task.js';
 import type { BenchSystem } from '../system/bench-system.js';
-import { fetchFrontMetrics, frontMetricsDelta } from '../system/front-metrics.js';
+import { frontDeltaBetween, handlerRunsBetween, probeSystem } from '../system/system-probe.js';
 import {
   benchChannelMemoryMb,
   callSummary,
@@ -13,6 +15,7 @@ import {
   requireCalls,
   requireUsage,
 } from './scenario-support.js';
+import { bestPoint, measureDirectCeilings, summarisePoints } from './direct-ceilings.js';
 import { latencyOf, type SuiteState } from './suite-state.js';
 
 /** Targets at light load (absolute, local only). */
@@ -22,7 +25,43 @@ const LIGHT_P99_TARGET_MS = 250;
 const SUSTAINED_FROM = 0.1;
 const SUSTAINED_TO = 0.9;
 const MS_PER_SECOND = 1000;
+/** The conditional writes of one job's life: the record's PutItem, the claim, the outcome. */
+const WRITES_PER_JOB = 3;
 const DYNAMODB_WRITES = /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)$/;
+/** The direct chain's own queue: no consumer polls it. */
+const CHAIN_QUEUE_NAME = 'sluice-bench-direct-chain.fifo';
+const CHAIN_STEP_NAMES: Record<ChainStep, string> = {
+  send: 'SendMessageBatch (1 entry)',
+  record: 'conditional PutItem',
+  wake: 'send → waiting receive returns',
+  claim: 'claim UpdateItem',
+  finish: 'outcome UpdateItem',
+  read: 'BatchGetItem (1 key)',
+};
+
+/** Runs the direct chain (see `runDirectChain`) at the light load's rate, on a queue of its own. */
+async function measureDirectChain(
+  state: SuiteState,
+  bench: BenchSystem,
+): Promise<DirectChainResult> {
+  const settings = state.settings.endToEnd;
+  const { QueueUrl } = await bench.runtime.clients.sqs.send(
+    new CreateQueueCommand({ QueueName: CHAIN_QUEUE_NAME, Attributes: { FifoQueue: 'true' } }),
+  );
+  if (QueueUrl === undefined) throw new Error('the direct chain queue was not created');
+  return runLoadProcess<DirectChainResult>(
+    {
+      kind: 'direct-chain',
+      awsEndpoint: bench.aws.endpoint,
+      queueUrl: QueueUrl,
+      tableName: bench.runtime.resources.tableName,
+      jobsPerSecond: settings.jobsPerSecond,
+      warmupMs: settings.warmupMs,
+      durationMs: settings.chainDurationMs,
+    },
+    { timeoutMs: state.settings.loadTimeoutMs },
+  );
+}
 
 /**
  * Completed jobs/s between the 10th and 90th percentile of completion times,
@@ -62,7 +101,11 @@ export async function runEndToEndScenario(
   const report = new ScenarioReport('end-to-end', '4. End to end: echo submit → SUCCEEDED watched');
   report.settings(settings);
   try {
-    const { aws, runtime } = await system();
+    const bench = await system();
+    const { aws, runtime } = bench;
+    // The floor first: the same AWS calls a job's critical path makes, made directly.
+    const chain = await measureDirectChain(state, bench);
+    const floor = latencyOf(chain.histogram);
     const light = await runMeasured<LightEndToEndResult>(
       {
         kind: 'end-to-end-light',
@@ -72,11 +115,19 @@ export async function runEndToEndScenario(
         durationMs: settings.durationMs,
         jobTimeoutMs: settings.jobTimeoutMs,
       },
-      { timeoutMs: state.settings.loadTimeoutMs, counts: aws.counts, pid: runtime.frontPid() },
+      {
+        timeoutMs: state.settings.loadTimeoutMs,
+        counts: aws.counts,
+        pid: runtime.frontPid(),
+        probe: () => probeSystem(runtime),
+      },
     );
+    const lightHandlers = handlerRunsBetween(light.probes);
     const lightLatency = latencyOf(light.result.histogram);
     const submitLatency = latencyOf(light.result.submitHistogram);
+    const floorName = 'the same AWS calls, made directly';
     report.measure(`${settings.jobsPerSecond} jobs/s: p50`, lightLatency.p50Ms, 'ms', {
+      baseline: { name: floorName, value: floor.p50Ms, unit: 'ms' },
       target: {
         description: `end-to-end p50 ≤ ${LIGHT_P50_TARGET_MS} ms at light load`,
         subject: 'value',
@@ -85,6 +136,7 @@ export async function runEndToEndScenario(
       },
     });
     report.measure(`${settings.jobsPerSecond} jobs/s: p99`, lightLatency.p99Ms, 'ms', {
+      baseline: { name: floorName, value: floor.p99Ms, unit: 'ms' },
       target: {
         description: `end-to-end p99 ≤ ${LIGHT_P99_TARGET_MS} ms at light load`,
         subject: 'value',
@@ -98,6 +150,7 @@ export async function runEndToEndScenario(
         jobs: light.result.completed,
         calls: light.calls,
         lambdaMemoryMb: benchChannelMemoryMb(),
+        handlers: lightHandlers,
         frontCpuSeconds: light.usage?.cpuSeconds,
       };
     }
@@ -113,6 +166,18 @@ export async function runEndToEndScenario(
     for (const [stage, name] of Object.entries(stageNames) as [LatencyStage, string][]) {
       report.measure(`  p50 of ${name}`, stages[stage].p50Ms, 'ms');
     }
+    const chainSteps = Object.fromEntries(
+      Object.entries(chain.steps).map(([step, encoded]) => [step, latencyOf(encoded)]),
+    ) as Record<ChainStep, LatencySummary>;
+    for (const [step, name] of Object.entries(CHAIN_STEP_NAMES) as [ChainStep, string][]) {
+      report.measure(`  direct: p50 of ${name}`, chainSteps[step].p50Ms, 'ms');
+    }
+    report.measure(
+      'consumer handler ms/invocation',
+      perJob(lightHandlers.billedDurationMs, lightHandlers.invocations),
+      'ms',
+    );
+    report.detail('directChain', { latency: floor, steps: chainSteps, errors: chain.errors });
     report.detail('light', {
       stages,
       latency: lightLatency,
@@ -120,8 +185,18 @@ export async function runEndToEndScenario(
       completed: light.result.completed,
       errors: light.result.errors,
       calls: light.calls === undefined ? null : callSummary(light.calls, light.result.completed),
+      handlers: lightHandlers,
     });
 
+    // What the DynamoDB emulator allows: a job's three conditional writes, made directly.
+    const writes = await measureDirectCeilings(
+      state.settings,
+      bench,
+      ['jobWrites'],
+      settings.writeCeilingConcurrencies,
+    );
+    const directWritesPerSecond = bestPoint(writes.jobWrites).rate * WRITES_PER_JOB;
+    report.detail('directJobWrites', summarisePoints(writes));
     const saturated = await runMeasured<SaturatedEndToEndResult>(
       {
         kind: 'end-to-end-saturation',
@@ -137,18 +212,33 @@ export async function runEndToEndScenario(
         timeoutMs: state.settings.loadTimeoutMs + settings.saturationTimeoutMs,
         counts: aws.counts,
         pid: runtime.frontPid(),
-        probe: () => fetchFrontMetrics(runtime.healthPort),
+        probe: () => probeSystem(runtime),
       },
     );
     const calls = requireCalls(saturated, 'saturation');
     const usage = requireUsage(saturated, 'saturation');
     const result = saturated.result;
+    const handlers = handlerRunsBetween(saturated.probes);
     const rate = sustainedRate(result.completionOffsetsMs);
     const writeCalls = Object.entries(calls.operations)
       .filter(([key]) => DYNAMODB_WRITES.test(key))
       .reduce((sum, [, op]) => sum + op.calls, 0);
     const writesPerJob = perJob(writeCalls, result.succeeded);
+    const windowSeconds =
+      (result.completionOffsetsMs[result.completionOffsetsMs.length - 1] ?? 0) / MS_PER_SECOND;
     report.measure('saturation: completed jobs/s', rate, 'jobs/s');
+    report.measure(
+      'saturation: DynamoDB writes/s',
+      windowSeconds > 0 ? writeCalls / windowSeconds : 0,
+      'writes/s',
+      {
+        baseline: {
+          name: 'the same writes made directly',
+          value: directWritesPerSecond,
+          unit: 'writes/s',
+        },
+      },
+    );
     const satLatency = latencyOf(result.histogram);
     report.measure('saturation: p50', satLatency.p50Ms, 'ms');
     report.measure('saturation: p99', satLatency.p99Ms, 'ms');
@@ -169,7 +259,8 @@ export async function runEndToEndScenario(
       front: usage,
       frontCpuMsPerJob: cpuMsPerJob(usage, result.succeeded),
       dynamoDbWritesPerJob: writesPerJob,
-      frontReported: frontMetricsDelta(saturated.probes),
+      frontReported: frontDeltaBetween(saturated.probes),
+      handlers,
       calls: callSummary(calls, result.succeeded),
     });
     state.cost.endToEnd = {
@@ -177,6 +268,7 @@ export async function runEndToEndScenario(
       jobs: result.succeeded,
       calls,
       lambdaMemoryMb: benchChannelMemoryMb(),
+      handlers,
       frontCpuSeconds: usage.cpuSeconds,
     };
     return report.finish();
