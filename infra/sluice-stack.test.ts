@@ -285,6 +285,18 @@ describe('consumer and dead-letter functions', () => {
       }
     }
   });
+
+  it('keeps every queue’s visibility timeout at least as long as its function’s timeout', () => {
+    const queues = Object.fromEntries(resources('AWS::SQS::Queue'));
+    const functions = Object.fromEntries(resources('AWS::Lambda::Function'));
+    for (const [, mapping] of resources('AWS::Lambda::EventSourceMapping')) {
+      const queue = queues[resourceName(mapping.Properties.EventSourceArn)]!;
+      const fn = functions[(mapping.Properties.FunctionName as { Ref: string }).Ref]!;
+      expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(
+        fn.Properties.Timeout as number,
+      );
+    }
+  });
 });
 
 describe('IAM', () => {
@@ -499,12 +511,15 @@ describe('front', () => {
     });
   });
 
-  it('scales the service on CPU between the configured bounds', () => {
+  it('scales the service on CPU between the configured bounds, and deployments leave the task count to autoscaling', () => {
     sluice.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
       MinCapacity: 2,
       MaxCapacity: 8,
       ScalableDimension: 'ecs:service:DesiredCount',
     });
+    for (const [, service] of resources('AWS::ECS::Service')) {
+      expect(service.Properties.DesiredCount).toBeUndefined();
+    }
     sluice.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       PolicyType: 'TargetTrackingScaling',
       TargetTrackingScalingPolicyConfiguration: Match.objectLike({

@@ -143,7 +143,7 @@ export class FrontService extends Construct {
         SLUICE_PORT: String(GRPC_PORT),
         SLUICE_HEALTH_PORT: String(HEALTH_PORT),
         SLUICE_LOG_LEVEL: 'info',
-        // Every caller needs an API key (issue 5); `open` is for the local runtime only.
+        // Every caller needs an API key (`sluice keys create`); `open` is for the local runtime only.
         SLUICE_AUTH: 'api-keys',
         SLUICE_SHUTDOWN_GRACE_MS: String(SHUTDOWN_GRACE_MS),
       },
@@ -190,7 +190,7 @@ export class FrontService extends Construct {
     this.service = new FargateService(this, 'Service', {
       cluster,
       taskDefinition,
-      desiredCount: props.minTasks,
+      // No desiredCount: a deployment must not reset what autoscaling chose (which keeps ≥ minTasks).
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       circuitBreaker: { rollback: true },
