@@ -11,6 +11,8 @@ import { UsageError } from '../usage-error.js';
 
 /** Runs `work` with an API key store on the table the environment names, then closes the clients. */
 async function withStore<T>(work: (store: ApiKeyStore) => Promise<T>): Promise<T> {
+  // The pinned SDK supports Node 20; its notice about future releases would bury the key.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { aws, resources } = readAwsEnvironment(process.env);
   const clients = createAwsClients(aws);
   try {
