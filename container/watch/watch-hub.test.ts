@@ -151,13 +151,36 @@ describe('WatchHub', () => {
     const subscription = hub.subscribe([record]);
     const intervals: number[] = [];
     for (let i = 0; i < 4; i++) intervals.push((await nextPoll()).nextIntervalMs);
-    expect(intervals).toEqual([10, 20, 40, 40]);
+    expect(intervals.slice(0, 2)).toEqual([10, 20]);
+    // At the ceiling a job joins the shared slow cadence: within half an interval of it.
+    for (const interval of intervals.slice(2)) {
+      expect(interval).toBeGreaterThanOrEqual(20);
+      expect(interval).toBeLessThanOrEqual(60);
+    }
 
     await table.markRunning(record, record.version);
     let poll = await nextPoll();
     while (poll.changed === 0) poll = await nextPoll();
-    expect(poll.nextIntervalMs).toBe(5);
+    expect(poll.nextIntervalMs).toBeLessThanOrEqual(5);
     subscription.close();
+    hub.close();
+  });
+
+  it('polls a job that changed fast again while an unchanged one stays at the slow cadence', async () => {
+    const { hub, nextPoll } = observedHub({ fastIntervalMs: 5, slowIntervalMs: 1_000 });
+    const [changing, idle] = [await queuedJob(), await queuedJob()];
+    const subscriptions = [hub.subscribe([changing]), hub.subscribe([idle])];
+    let poll = await nextPoll();
+    while (poll.nextIntervalMs < 500) poll = await nextPoll();
+
+    await table.markRunning(changing, changing.version);
+    poll = await nextPoll();
+    while (poll.changed === 0) poll = await nextPoll();
+    const after = await nextPoll();
+
+    expect(poll.jobs).toBe(2);
+    expect(after).toMatchObject({ jobs: 1, changed: 0 });
+    for (const subscription of subscriptions) subscription.close();
     hub.close();
   });
 

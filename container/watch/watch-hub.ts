@@ -6,11 +6,11 @@ import { jobPartitionKey } from '../../core/jobs/table-schema.js';
 import type { Logger } from '../../core/logging/logger.js';
 import { WatchSubscription, type SubscriptionOwner } from './watch-subscription.js';
 
-/** The poll interval right after a change or a new watcher. */
+/** A job's poll interval right after it is watched or changed. */
 export const DEFAULT_FAST_INTERVAL_MS = 25;
-/** The poll interval the hub backs off to while nothing changes. */
+/** The poll interval a job backs off to while it does not change. */
 export const DEFAULT_SLOW_INTERVAL_MS = 500;
-/** How much the interval grows after each poll that saw no change. */
+/** How much a job's interval grows after each poll that saw it unchanged. */
 const BACKOFF_FACTOR = 2;
 /**
  * BatchGetItem calls of one poll in flight at once: enough to read thousands
@@ -31,13 +31,13 @@ export interface WatchHubOptions {
 
 /** What one poll did. */
 export interface PollReport {
-  /** Jobs read. */
+  /** Jobs read (those due). */
   jobs: number;
   /** Jobs whose version moved. */
   changed: number;
   /** Whether the read failed (watchers keep waiting; the next poll tries again). */
   failed: boolean;
-  /** The interval until the next poll. */
+  /** The time until the next poll (0 when nothing is watched). */
   nextIntervalMs: number;
 }
 
@@ -60,14 +60,23 @@ interface WatchedJob {
   /** The newest version the hub has seen. */
   version: number;
   readonly subscribers: Set<WatchSubscription>;
+  /** This job's poll interval: fast after a change, backing off while it does not change. */
+  intervalMs: number;
+  /** When this job is next read (epoch ms). */
+  dueAt: number;
 }
 
 /**
- * One poller per process for every watched job: each poll reads all watched
- * records with BatchGetItem (≤ 100 keys a call) and hands a record to its
- * subscribers only when its version changed. The interval adapts: fast right
- * after a change or a new watcher, doubling up to a slow ceiling while
- * nothing changes; with nothing watched there is no timer at all.
+ * One poller per process for every watched job: each poll reads the watched
+ * records that are due with BatchGetItem (≤ 100 keys a call) and hands a
+ * record to its subscribers only when its version changed. Each job has its
+ * own interval: fast when it is first watched and after each change (when
+ * the next change is likeliest), doubling up to a slow ceiling while it does
+ * not change. Jobs at the ceiling share one cadence, so the idle ones are
+ * read together, in full calls, once per slow interval; a backlog of waiting
+ * jobs costs one read per job per slow interval however busy the rest of the
+ * system is. Jobs due within one fast interval are read in the same poll.
+ * With nothing watched there is no timer at all.
  *
  * @example
  * ```ts
@@ -86,12 +95,9 @@ export class WatchHub implements SubscriptionOwner {
   readonly #watched = new Map<string, WatchedJob>();
   readonly #subscriptions = new Set<WatchSubscription>();
   readonly #metrics = { polls: 0, batchGetCalls: 0, keysRead: 0 };
-  #intervalMs: number;
   #timer: NodeJS.Timeout | undefined;
   #nextPollAt = 0;
   #polling = false;
-  /** A watcher arrived during a poll: poll again soon. */
-  #hurry = false;
   #closed = false;
 
   constructor(options: WatchHubOptions) {
@@ -100,7 +106,6 @@ export class WatchHub implements SubscriptionOwner {
     this.#slowMs = Math.max(options.slowIntervalMs ?? DEFAULT_SLOW_INTERVAL_MS, this.#fastMs);
     this.#logger = options.logger;
     this.#onPoll = options.onPoll;
-    this.#intervalMs = this.#fastMs;
   }
 
   /** A snapshot of the counters. */
@@ -126,6 +131,7 @@ export class WatchHub implements SubscriptionOwner {
     if (this.#closed) throw new UnavailableError('the server is shutting down');
     const subscription = new WatchSubscription(records, this);
     this.#subscriptions.add(subscription);
+    const dueAt = Date.now() + this.#fastMs;
     for (const record of records) {
       // A terminal job never changes: its subscriber has all it needs.
       if (isTerminal(record.state)) continue;
@@ -136,16 +142,18 @@ export class WatchHub implements SubscriptionOwner {
           key: { tenant: record.tenant, jobId: record.jobId },
           version: record.version,
           subscribers: new Set(),
+          intervalMs: this.#fastMs,
+          dueAt,
         };
         this.#watched.set(id, watched);
       } else if (record.version > watched.version) {
         // Fresher than the last poll: the other watchers get it for free.
-        watched.version = record.version;
+        this.#changed(watched, record.version, dueAt - this.#fastMs);
         for (const other of watched.subscribers) other.offer(record);
       }
       watched.subscribers.add(subscription);
     }
-    this.#speedUp();
+    this.#scheduleBy(dueAt);
     return subscription;
   }
 
@@ -181,26 +189,41 @@ export class WatchHub implements SubscriptionOwner {
     }
   }
 
-  /** Polls soon: right after a new watcher, changes are likeliest. */
-  #speedUp(): void {
-    this.#intervalMs = this.#fastMs;
-    if (this.#polling) {
-      this.#hurry = true;
-      return;
-    }
-    if (this.#timer !== undefined && this.#nextPollAt <= Date.now() + this.#fastMs) return;
-    this.#schedule();
+  /** Makes sure a poll happens by `dueAt` (a poll in progress schedules the next itself). */
+  #scheduleBy(dueAt: number): void {
+    if (this.#polling || this.#closed) return;
+    if (this.#timer !== undefined && this.#nextPollAt <= dueAt) return;
+    this.#scheduleAt(dueAt);
   }
 
-  #schedule(): void {
+  #scheduleAt(at: number): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#closed || this.#watched.size === 0) return;
-    this.#nextPollAt = Date.now() + this.#intervalMs;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      void this.#poll();
-    }, this.#intervalMs);
+    this.#nextPollAt = at;
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        void this.#poll();
+      },
+      Math.max(0, at - Date.now()),
+    );
+  }
+
+  /** A job changed: poll it fast again. */
+  #changed(watched: WatchedJob, version: number, now: number): void {
+    watched.version = version;
+    watched.intervalMs = this.#fastMs;
+    watched.dueAt = now + this.#fastMs;
+  }
+
+  /** A job was read unchanged: back off, joining the shared slow cadence at the ceiling. */
+  #unchanged(watched: WatchedJob, now: number): void {
+    watched.intervalMs = Math.min(watched.intervalMs * BACKOFF_FACTOR, this.#slowMs);
+    watched.dueAt =
+      watched.intervalMs < this.#slowMs
+        ? now + watched.intervalMs
+        : Math.round((now + this.#slowMs) / this.#slowMs) * this.#slowMs;
   }
 
   #idleIfUnwatched(): void {
@@ -212,28 +235,38 @@ export class WatchHub implements SubscriptionOwner {
   async #poll(): Promise<void> {
     if (this.#closed || this.#watched.size === 0) return;
     this.#polling = true;
-    const keys = [...this.#watched.values()].map((watched) => watched.key);
+    const horizon = Date.now() + this.#fastMs;
+    const due: WatchedJob[] = [];
+    for (const watched of this.#watched.values()) if (watched.dueAt <= horizon) due.push(watched);
     this.#metrics.polls += 1;
-    const { changed, failed } = await this.#readInChunks(keys);
+    const { changed, failed } = await this.#readInChunks(due);
     this.#polling = false;
-    this.#intervalMs =
-      changed > 0 || this.#hurry
-        ? this.#fastMs
-        : Math.min(this.#intervalMs * BACKOFF_FACTOR, this.#slowMs);
-    this.#hurry = false;
-    this.#schedule();
-    this.#onPoll?.({ jobs: keys.length, changed, failed, nextIntervalMs: this.#intervalMs });
+    const now = Date.now();
+    // A job read in this poll and unchanged (or unreadable) backs off from now.
+    for (const watched of due) if (!changed.has(watched)) this.#unchanged(watched, now);
+    let nextPollAt = Number.POSITIVE_INFINITY;
+    for (const watched of this.#watched.values()) nextPollAt = Math.min(nextPollAt, watched.dueAt);
+    this.#scheduleAt(nextPollAt);
+    this.#onPoll?.({
+      jobs: due.length,
+      changed: changed.size,
+      failed,
+      nextIntervalMs: Number.isFinite(nextPollAt) ? Math.max(0, nextPollAt - now) : 0,
+    });
   }
 
   /**
-   * Reads `keys` one BatchGetItem (≤ 100 keys) at a time, at most
+   * Reads the due jobs one BatchGetItem (≤ 100 keys) at a time, at most
    * `POLL_CONCURRENCY` at once, delivering each chunk's records as they
    * arrive. A chunk that fails (transient table trouble) is logged and
-   * skipped: its watchers keep waiting and the next poll reads it again.
+   * skipped: its watchers keep waiting and a later poll reads it again.
    */
-  async #readInChunks(keys: readonly JobKey[]): Promise<{ changed: number; failed: boolean }> {
+  async #readInChunks(
+    due: readonly WatchedJob[],
+  ): Promise<{ changed: Set<WatchedJob>; failed: boolean }> {
+    const keys = due.map((watched) => watched.key);
     let next = 0;
-    let changed = 0;
+    const changed = new Set<WatchedJob>();
     let failed = false;
     const worker = async (): Promise<void> => {
       while (next < keys.length) {
@@ -243,7 +276,8 @@ export class WatchHub implements SubscriptionOwner {
         this.#metrics.keysRead += chunk.length;
         try {
           for (const record of await this.#table.batchGet(chunk)) {
-            if (this.#deliver(record)) changed += 1;
+            const watched = this.#deliver(record);
+            if (watched !== undefined) changed.add(watched);
           }
         } catch (error) {
           failed = true;
@@ -256,12 +290,12 @@ export class WatchHub implements SubscriptionOwner {
     return { changed, failed };
   }
 
-  /** Hands a polled record to its subscribers when its version moved; whether it did. */
-  #deliver(record: JobRecord): boolean {
+  /** Hands a polled record to its subscribers when its version moved; the job, if it did. */
+  #deliver(record: JobRecord): WatchedJob | undefined {
     const watched = this.#watched.get(jobPartitionKey(record.tenant, record.jobId));
-    if (watched === undefined || record.version <= watched.version) return false;
-    watched.version = record.version;
+    if (watched === undefined || record.version <= watched.version) return undefined;
+    this.#changed(watched, record.version, Date.now());
     for (const subscription of [...watched.subscribers]) subscription.offer(record);
-    return true;
+    return watched;
   }
 }
