@@ -52,6 +52,21 @@ function snapshot(pid: number): Snapshot {
 }
 
 /**
+ * CPU time (user + system, seconds) a process has spent so far, from /proc:
+ * two readings bracket a window.
+ *
+ * @example
+ * ```ts
+ * const before = cpuSecondsOf(pid);
+ * await runLoad();
+ * const spent = cpuSecondsOf(pid) - before;
+ * ```
+ */
+export function cpuSecondsOf(pid: number): number {
+  return snapshot(pid).cpuTicks / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
  * Samples another process's RSS and CPU time from /proc while a measurement
  * runs (the front, an emulator), without touching the process itself.
  *

@@ -6,7 +6,13 @@ import type { LatencySummary } from '../framework/latency-histogram.js';
 import type { LatencyStage, LightEndToEndResult } from '../load/end-to-end-load.js';
 import type { ChainStep, DirectChainResult, SaturatedEndToEndResult } from '../load/load-task.js';
 import type { BenchSystem } from '../system/bench-system.js';
-import { frontDeltaBetween, handlerRunsBetween, probeSystem } from '../system/system-probe.js';
+import {
+  cpuSecondsBetween,
+  frontDeltaBetween,
+  handlerRunsBetween,
+  probeSystem,
+  type SystemProcess,
+} from '../system/system-probe.js';
 import {
   benchChannelMemoryMb,
   callSummary,
@@ -30,6 +36,13 @@ const WRITES_PER_JOB = 3;
 const DYNAMODB_WRITES = /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)$/;
 /** The direct chain's own queue: no consumer polls it. */
 const CHAIN_QUEUE_NAME = 'sluice-bench-direct-chain.fifo';
+const PROCESS_NAMES: Record<SystemProcess, string> = {
+  dynamoEmulator: 'DynamoDB emulator (dynalite)',
+  sqsEmulator: 'SQS emulator (fauxqs)',
+  proxy: 'counting proxy',
+  front: 'front',
+  consumers: 'runner + consumers',
+};
 const CHAIN_STEP_NAMES: Record<ChainStep, string> = {
   send: 'SendMessageBatch (1 entry)',
   record: 'conditional PutItem',
@@ -119,7 +132,7 @@ export async function runEndToEndScenario(
         timeoutMs: state.settings.loadTimeoutMs,
         counts: aws.counts,
         pid: runtime.frontPid(),
-        probe: () => probeSystem(runtime),
+        probe: () => probeSystem(bench),
       },
     );
     const lightHandlers = handlerRunsBetween(light.probes);
@@ -186,6 +199,7 @@ export async function runEndToEndScenario(
       errors: light.result.errors,
       calls: light.calls === undefined ? null : callSummary(light.calls, light.result.completed),
       handlers: lightHandlers,
+      cpuSeconds: cpuSecondsBetween(light.probes),
     });
 
     // What the DynamoDB emulator allows: a job's three conditional writes, made directly.
@@ -212,7 +226,7 @@ export async function runEndToEndScenario(
         timeoutMs: state.settings.loadTimeoutMs + settings.saturationTimeoutMs,
         counts: aws.counts,
         pid: runtime.frontPid(),
-        probe: () => probeSystem(runtime),
+        probe: () => probeSystem(bench),
       },
     );
     const calls = requireCalls(saturated, 'saturation');
@@ -243,6 +257,16 @@ export async function runEndToEndScenario(
     report.measure('saturation: p50', satLatency.p50Ms, 'ms');
     report.measure('saturation: p99', satLatency.p99Ms, 'ms');
     report.measure('DynamoDB writes per job', writesPerJob, 'calls');
+    const cpu = cpuSecondsBetween(saturated.probes);
+    for (const [process, name] of Object.entries(PROCESS_NAMES) as [SystemProcess, string][]) {
+      const seconds = cpu[process];
+      if (seconds === undefined) continue;
+      report.measure(
+        `  saturation CPU/job: ${name}`,
+        perJob(seconds * MS_PER_SECOND, result.succeeded),
+        'ms',
+      );
+    }
     report.measure(
       'messages per invocation',
       perJob(calls.lambda.messages, calls.lambda.invocations),
@@ -261,6 +285,7 @@ export async function runEndToEndScenario(
       dynamoDbWritesPerJob: writesPerJob,
       frontReported: frontDeltaBetween(saturated.probes),
       handlers,
+      cpuSeconds: cpu,
       calls: callSummary(calls, result.succeeded),
     });
     state.cost.endToEnd = {
