@@ -10,6 +10,36 @@ import type { AwsConfig } from '../config/aws-config.js';
 const MAX_SOCKETS = 64;
 /** The SDK's own retries (throttling, 5xx, dropped connections). */
 const MAX_ATTEMPTS = 4;
+/**
+ * How long one HTTP attempt may take before it is abandoned (and retried by
+ * the SDK). Without one, a call whose answer never comes — a black-holed
+ * connection — hangs its caller forever: the SDK sets no timeout of its own.
+ * DynamoDB answers single-item calls in milliseconds; SQS calls include long
+ * polls of up to 20 s.
+ */
+export interface AwsRequestTimeouts {
+  /** Per SQS attempt; above SQS's longest long poll (20 s). */
+  sqsRequestTimeoutMs: number;
+  /** Per DynamoDB attempt; all attempts together stay well inside a client's 30 s deadline. */
+  dynamoRequestTimeoutMs: number;
+  /** Per TCP connect, either service. */
+  connectTimeoutMs: number;
+}
+
+/**
+ * The timeouts unless told otherwise.
+ *
+ * @example
+ * ```ts
+ * createAwsClients(config, { ...DEFAULT_AWS_REQUEST_TIMEOUTS, dynamoRequestTimeoutMs: 2_000 });
+ * ```
+ */
+export const DEFAULT_AWS_REQUEST_TIMEOUTS: Readonly<AwsRequestTimeouts> = Object.freeze({
+  sqsRequestTimeoutMs: 30_000,
+  dynamoRequestTimeoutMs: 5_000,
+  connectTimeoutMs: 3_000,
+});
+
 /** Credentials for emulators, which accept any. Never used against AWS itself. */
 const EMULATOR_CREDENTIALS = { accessKeyId: 'sluice-local', secretAccessKey: 'sluice-local' };
 
@@ -22,10 +52,14 @@ export interface AwsClients {
   documents: DynamoDBDocumentClient;
 }
 
-function requestHandler(): NodeHttpHandler {
+function requestHandler(requestTimeoutMs: number, connectTimeoutMs: number): NodeHttpHandler {
   return new NodeHttpHandler({
     httpAgent: new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
     httpsAgent: new Agent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
+    requestTimeout: requestTimeoutMs,
+    // Otherwise the handler only logs a warning when the timeout passes.
+    throwOnRequestTimeout: true,
+    connectionTimeout: connectTimeoutMs,
   });
 }
 
@@ -36,15 +70,19 @@ function credentialsFor(endpoint: string | undefined): typeof EMULATOR_CREDENTIA
 }
 
 /**
- * Builds the SQS and DynamoDB clients with keep-alive connections, pointed at
- * AWS, LocalStack or the embedded emulators by `config`.
+ * Builds the SQS and DynamoDB clients with keep-alive connections and a
+ * timeout on every attempt, pointed at AWS, LocalStack or the embedded
+ * emulators by `config`.
  *
  * @example
  * ```ts
  * const { sqs, documents } = createAwsClients({ region: 'us-east-1', endpoint: 'http://127.0.0.1:4566' });
  * ```
  */
-export function createAwsClients(config: AwsConfig): AwsClients {
+export function createAwsClients(
+  config: AwsConfig,
+  timeouts: AwsRequestTimeouts = DEFAULT_AWS_REQUEST_TIMEOUTS,
+): AwsClients {
   const sqsEndpoint = config.sqsEndpoint ?? config.endpoint;
   const dynamoEndpoint = config.dynamoEndpoint ?? config.endpoint;
   const sqs = new SQSClient({
@@ -52,14 +90,14 @@ export function createAwsClients(config: AwsConfig): AwsClients {
     endpoint: sqsEndpoint,
     credentials: credentialsFor(sqsEndpoint),
     maxAttempts: MAX_ATTEMPTS,
-    requestHandler: requestHandler(),
+    requestHandler: requestHandler(timeouts.sqsRequestTimeoutMs, timeouts.connectTimeoutMs),
   });
   const dynamodb = new DynamoDBClient({
     region: config.region,
     endpoint: dynamoEndpoint,
     credentials: credentialsFor(dynamoEndpoint),
     maxAttempts: MAX_ATTEMPTS,
-    requestHandler: requestHandler(),
+    requestHandler: requestHandler(timeouts.dynamoRequestTimeoutMs, timeouts.connectTimeoutMs),
   });
   const documents = DynamoDBDocumentClient.from(dynamodb, {
     marshallOptions: { removeUndefinedValues: true },
