@@ -55,6 +55,7 @@ export function submitOnce(
 /**
  * One SubmitJobs stream of `requests`, resolved with each item's outcome
  * (an item error carries its code) and the stream's own final status.
+ * Writing stops when the call ends early (a server going away).
  *
  * @example
  * ```ts
@@ -69,7 +70,11 @@ export function submitStream(
   const started = performance.now();
   const call = client.submitJobs(new Metadata(), { deadline: Date.now() + deadlineMs });
   const items: SubmitOutcome[] = [];
+  let open = true;
   const ended = new Promise<status>((resolve) => {
+    call.on('status', () => {
+      open = false;
+    });
     call.on('data', (response: SubmitJobsResponse) => {
       const durationMs = performance.now() - started;
       const key = requests[Number(response.ref)]?.idempotencyKey ?? '';
@@ -84,12 +89,13 @@ export function submitStream(
   });
   void (async () => {
     for (const [index, job] of requests.entries()) {
+      if (!open) return;
       const request: SubmitJobsRequest = { ref: String(index), job };
       if (!call.write(request)) {
-        await new Promise((resolve) => call.once('drain', resolve));
+        await Promise.race([new Promise((resolve) => call.once('drain', resolve)), ended]);
       }
     }
-    call.end();
+    if (open) call.end();
   })();
   return ended.then((streamCode) => ({ items, streamCode }));
 }
@@ -111,4 +117,38 @@ export function codeCounts(
     counts[name] = (counts[name] ?? 0) + 1;
   }
   return counts;
+}
+
+/** How one WatchJobs call ended. */
+export interface WatchOutcome {
+  code: status;
+  /** Snapshots received before the end. */
+  snapshots: number;
+}
+
+/**
+ * One WatchJobs call followed to its end, resolved (never rejected) with its
+ * status and how many snapshots came first.
+ *
+ * @example
+ * ```ts
+ * const watch = watchUntilEnd(client.raw, jobIds);
+ * expect((await watch).code).toBe(status.UNAVAILABLE);
+ * ```
+ */
+export function watchUntilEnd(
+  client: JobServiceClient,
+  jobIds: readonly string[],
+  onSnapshot?: () => void,
+): Promise<WatchOutcome> {
+  const call = client.watchJobs({ jobIds: [...jobIds] });
+  let snapshots = 0;
+  return new Promise((resolve) => {
+    call.on('data', () => {
+      snapshots += 1;
+      onSnapshot?.();
+    });
+    call.on('error', (error: ServiceError) => resolve({ code: error.code, snapshots }));
+    call.on('end', () => resolve({ code: status.OK, snapshots }));
+  });
 }
