@@ -9,6 +9,7 @@ import { ValidationError } from '../../core/errors/index.js';
 import { DEFAULT_SUBMIT_LIMITS, type SubmitLimits } from '../../core/validation/limits.js';
 import { DEFAULT_AUTH_CACHE_TTL_MS, MAX_AUTH_CACHE_TTL_MS } from '../auth/api-key-authenticator.js';
 import {
+  DEFAULT_IDLE_LINGER_MS,
   DEFAULT_LINGER_MS,
   DEFAULT_MAX_BATCH_BYTES,
   DEFAULT_MAX_IN_FLIGHT_BATCHES,
@@ -76,6 +77,7 @@ const frontEnvSchema = z
     SLUICE_TLS_CERT_FILE: z.string().min(1).optional(),
     SLUICE_TLS_KEY_FILE: z.string().min(1).optional(),
     SLUICE_BATCH_LINGER_MS: int(0, 1_000).default(DEFAULT_LINGER_MS),
+    SLUICE_BATCH_IDLE_LINGER_MS: int(0, 1_000).default(DEFAULT_IDLE_LINGER_MS),
     SLUICE_BATCH_MAX_BYTES: int(1_024, MAX_BATCH_BYTES).default(DEFAULT_MAX_BATCH_BYTES),
     SLUICE_BATCH_MAX_IN_FLIGHT: int(1, 256).default(DEFAULT_MAX_IN_FLIGHT_BATCHES),
     SLUICE_PRODUCER_MAX_PENDING: int(1, 1_000_000).default(DEFAULT_MAX_PENDING),
@@ -240,6 +242,7 @@ export function readFrontConfig(rawEnv: NodeJS.ProcessEnv): FrontConfig {
         : { certFile: e.SLUICE_TLS_CERT_FILE, keyFile: e.SLUICE_TLS_KEY_FILE },
     producer: {
       lingerMs: e.SLUICE_BATCH_LINGER_MS,
+      idleLingerMs: e.SLUICE_BATCH_IDLE_LINGER_MS,
       maxBatchBytes: e.SLUICE_BATCH_MAX_BYTES,
       maxInFlightBatches: e.SLUICE_BATCH_MAX_IN_FLIGHT,
       maxPending: e.SLUICE_PRODUCER_MAX_PENDING,

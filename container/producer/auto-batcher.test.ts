@@ -87,6 +87,34 @@ describe('SqsAutoBatcher', () => {
     await batcher.close();
   });
 
+  it('sends at once while sends are sparse, however long the linger', async () => {
+    const queueUrl = await freshQueue();
+    const batcher = batcherFor(clients.sqs, queueUrl, { lingerMs: HOLD_MS, idleLingerMs: 0 });
+
+    const sent = await batcher.send(entry(1));
+
+    expect(sent.sequenceNumber).not.toBe('');
+    expect(batcher.metrics.sendBatchRequests).toBe(1);
+    await batcher.close();
+  });
+
+  it('lingers for company once sends come closer together than the linger', async () => {
+    const queueUrl = await freshQueue();
+    const { sqs, calls } = countingClient(emulators.sqsEndpoint);
+    const batcher = batcherFor(sqs, queueUrl, { lingerMs: 300, idleLingerMs: 0 });
+    // Five sends in one turn: sparse until then, they share one batch; the sends are now dense.
+    await Promise.all([1, 2, 3, 4, 5].map((n) => batcher.send(entry(n))));
+
+    const sixth = batcher.send(entry(6));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await Promise.all([sixth, batcher.send(entry(7))]);
+
+    expect(calls.get('SendMessageBatchCommand')).toBe(2);
+    expect(batcher.metrics.entriesSent).toBe(7);
+    await batcher.close();
+    sqs.destroy();
+  });
+
   it('splits batches at the byte limit', async () => {
     const queueUrl = await freshQueue();
     const batcher = batcherFor(clients.sqs, queueUrl, { lingerMs: HOLD_MS, maxBatchBytes: 1000 });

@@ -17,8 +17,19 @@ import { isRetryableEntryFailure, isRetryableSqsError } from './retryable-sqs-er
 export const SQS_MAX_BATCH_ENTRIES = 10;
 /** The classic SQS limit on a whole batch (the sum of its message bodies). */
 export const DEFAULT_MAX_BATCH_BYTES = 256 * 1024;
-/** How long a partial batch waits for company before it is sent. */
+/** How long a partial batch waits for company before it is sent, while other batches are in flight. */
 export const DEFAULT_LINGER_MS = 5;
+/**
+ * The front's linger while sends are sparse: none. At light load a lone job
+ * goes out on the next timer tick instead of waiting for company that is not
+ * coming; under load sends come close together and `DEFAULT_LINGER_MS`
+ * applies.
+ */
+export const DEFAULT_IDLE_LINGER_MS = 0;
+/** Weight of the newest send in the running share of sends that came within a linger of the last. */
+const CLOSE_SEND_SMOOTHING = 0.2;
+/** Sends count as dense (lingering finds company) when at least this share came close together. */
+const DENSE_SHARE = 0.5;
 /** SendMessageBatch calls one queue's batcher has open at once. */
 export const DEFAULT_MAX_IN_FLIGHT_BATCHES = 8;
 /** Entries accepted and not yet answered, beyond which `send` pushes back. */
@@ -65,6 +76,13 @@ export interface SqsAutoBatcherOptions {
   maxBatchEntries?: number;
   maxBatchBytes?: number;
   lingerMs?: number;
+  /**
+   * The linger while sends are sparse — most come more than `lingerMs` after
+   * the one before, so lingering would rarely find company (default:
+   * `lingerMs`). 0 sends a partial batch on the next timer tick (about a
+   * millisecond): sends made together still share a batch.
+   */
+  idleLingerMs?: number;
   maxInFlightBatches?: number;
   maxPending?: number;
   requestTimeoutMs?: number;
@@ -103,7 +121,8 @@ interface FlushWaiter {
 /**
  * Sends SQS messages of one queue in SendMessageBatch calls, like the AWS Java
  * SDK's buffered client: concurrent `send`s are coalesced (≤ 10 entries and ≤
- * `maxBatchBytes` a call), a batch goes out when full or after `lingerMs`, at
+ * `maxBatchBytes` a call), a batch goes out when full or after `lingerMs`
+ * (`idleLingerMs` while sends are sparse), at
  * most `maxInFlightBatches` calls are open, and failures that may pass
  * (throttling, 5xx, dropped connections, an entry SQS did not blame on us)
  * are retried with exponential backoff and full jitter until `retry` gives
@@ -124,6 +143,7 @@ export class SqsAutoBatcher {
   readonly #maxEntries: number;
   readonly #maxBytes: number;
   readonly #lingerMs: number;
+  readonly #idleLingerMs: number;
   readonly #maxInFlight: number;
   readonly #maxPending: number;
   readonly #requestTimeoutMs: number;
@@ -141,6 +161,11 @@ export class SqsAutoBatcher {
   #readyBytes = 0;
   #inFlight = 0;
   #lingerTimer: NodeJS.Timeout | undefined;
+  /** When the armed linger timer fires (epoch ms). */
+  #lingerDeadline = 0;
+  /** Running share of sends that came within `lingerMs` of the one before (0 to 1). */
+  #closeShare = 0;
+  #lastSendAt: number | undefined;
   #lingerExpired = false;
   #closed = false;
   #flushWaiters: FlushWaiter[] = [];
@@ -156,6 +181,7 @@ export class SqsAutoBatcher {
     );
     this.#maxBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
     this.#lingerMs = options.lingerMs ?? DEFAULT_LINGER_MS;
+    this.#idleLingerMs = options.idleLingerMs ?? this.#lingerMs;
     this.#maxInFlight = options.maxInFlightBatches ?? DEFAULT_MAX_IN_FLIGHT_BATCHES;
     this.#maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -200,11 +226,13 @@ export class SqsAutoBatcher {
         ),
       );
     }
+    const now = this.#now();
+    this.#noteGap(now);
     return new Promise<SentMessage>((resolve, reject) => {
       const pending: PendingEntry = {
         entry,
         bytes: Buffer.byteLength(entry.body, 'utf8'),
-        acceptedAt: this.#now(),
+        acceptedAt: now,
         attempts: 0,
         resolve,
         reject,
@@ -241,6 +269,15 @@ export class SqsAutoBatcher {
     await this.flush();
   }
 
+  /** Counts a send at `now` into the running share of sends that came close together. */
+  #noteGap(now: number): void {
+    if (this.#lastSendAt !== undefined) {
+      const close = now - this.#lastSendAt <= this.#lingerMs ? 1 : 0;
+      this.#closeShare += CLOSE_SEND_SMOOTHING * (close - this.#closeShare);
+    }
+    this.#lastSendAt = now;
+  }
+
   #enqueue(pending: PendingEntry): void {
     let lane = this.#lanes.get(pending.entry.groupId);
     if (lane === undefined) {
@@ -267,12 +304,18 @@ export class SqsAutoBatcher {
       this.#lingerExpired = false;
       clearTimeout(this.#lingerTimer);
       this.#lingerTimer = undefined;
-    } else if (!this.#lingerExpired && this.#lingerTimer === undefined) {
+    } else if (!this.#lingerExpired) {
+      // A shorter linger than the one armed (sends became sparse) takes over.
+      const lingerMs = this.#closeShare >= DENSE_SHARE ? this.#lingerMs : this.#idleLingerMs;
+      const deadline = this.#now() + lingerMs;
+      if (this.#lingerTimer !== undefined && this.#lingerDeadline <= deadline) return;
+      clearTimeout(this.#lingerTimer);
+      this.#lingerDeadline = deadline;
       this.#lingerTimer = setTimeout(() => {
         this.#lingerTimer = undefined;
         this.#lingerExpired = true;
         this.#pump();
-      }, this.#lingerMs);
+      }, lingerMs);
     }
   }
 
