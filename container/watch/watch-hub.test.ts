@@ -48,7 +48,12 @@ async function succeed(record: JobRecord): Promise<void> {
 }
 
 /** A table over its own DynamoDB client that counts the BatchGetItem calls it makes. */
-function countingTable(): { table: JobsTable; batchGets: () => number; destroy: () => void } {
+function countingTable(): {
+  table: JobsTable;
+  batchGets: () => number;
+  consistentReads: () => boolean[];
+  destroy: () => void;
+} {
   const dynamodb = new DynamoDBClient({
     region: 'us-east-1',
     endpoint: bed.emulators.dynamoEndpoint,
@@ -56,9 +61,14 @@ function countingTable(): { table: JobsTable; batchGets: () => number; destroy: 
     maxAttempts: 1,
   });
   let batchGets = 0;
+  const consistentReads: boolean[] = [];
   dynamodb.middlewareStack.add(
     (next, context) => (args) => {
-      if (context.commandName === 'BatchGetItemCommand') batchGets += 1;
+      if (context.commandName === 'BatchGetItemCommand') {
+        batchGets += 1;
+        const input = args.input as { RequestItems?: Record<string, { ConsistentRead?: boolean }> };
+        consistentReads.push(input.RequestItems?.[TABLE]?.ConsistentRead === true);
+      }
       return next(args);
     },
     { step: 'initialize', name: 'countBatchGets' },
@@ -67,6 +77,7 @@ function countingTable(): { table: JobsTable; batchGets: () => number; destroy: 
   return {
     table: new JobsTable({ client: documents, tableName: TABLE }),
     batchGets: () => batchGets,
+    consistentReads: () => consistentReads,
     destroy: () => dynamodb.destroy(),
   };
 }
@@ -108,6 +119,19 @@ describe('WatchHub', () => {
     expect(hub.metrics).toMatchObject({ watchedJobs: 250, subscriptions: 3 });
     hub.close();
     for (const subscription of subscriptions) subscription.close();
+    counted.destroy();
+  });
+
+  it('polls with eventually consistent reads, which cost half the read units', async () => {
+    const counted = countingTable();
+    const { hub, nextPoll } = observedHub({ table: counted.table });
+    const subscription = hub.subscribe([await queuedJob()]);
+
+    await nextPoll();
+
+    expect(counted.consistentReads()).toEqual([false]);
+    subscription.close();
+    hub.close();
     counted.destroy();
   });
 

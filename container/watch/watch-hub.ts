@@ -275,7 +275,9 @@ export class WatchHub implements SubscriptionOwner {
         this.#metrics.batchGetCalls += 1;
         this.#metrics.keysRead += chunk.length;
         try {
-          for (const record of await this.#table.batchGet(chunk)) {
+          // Eventually consistent: half the read units, and a stale record only repeats a
+          // version already seen (ignored) or misses a change the next poll reads.
+          for (const record of await this.#table.batchGet(chunk, { consistentRead: false })) {
             const watched = this.#deliver(record);
             if (watched !== undefined) changed.add(watched);
           }

@@ -104,18 +104,26 @@ export class JobsTable {
 
   /**
    * Reads many jobs, ≤ 100 keys a call, retrying unprocessed keys. Missing
-   * jobs are absent from the result.
+   * jobs are absent from the result. Strongly consistent unless
+   * `consistentRead: false` (half the read units; a reader that ignores
+   * versions it has already seen, like a watch poll, may take a stale one).
    */
-  async batchGet(keys: readonly JobKey[]): Promise<JobRecord[]> {
+  async batchGet(
+    keys: readonly JobKey[],
+    options: { consistentRead?: boolean } = {},
+  ): Promise<JobRecord[]> {
+    const consistentRead = options.consistentRead ?? true;
     const chunks: JobKey[][] = [];
     for (let i = 0; i < keys.length; i += BATCH_GET_MAX_KEYS) {
       chunks.push(keys.slice(i, i + BATCH_GET_MAX_KEYS));
     }
-    const results = await Promise.all(chunks.map((chunk) => this.#batchGetChunk(chunk)));
+    const results = await Promise.all(
+      chunks.map((chunk) => this.#batchGetChunk(chunk, consistentRead)),
+    );
     return results.flat();
   }
 
-  async #batchGetChunk(keys: readonly JobKey[]): Promise<JobRecord[]> {
+  async #batchGetChunk(keys: readonly JobKey[], consistentRead: boolean): Promise<JobRecord[]> {
     const records: JobRecord[] = [];
     let pending: Record<string, unknown>[] = keys.map((k) => ({
       [JOBS_TABLE_SCHEMA.partitionKey]: jobPartitionKey(k.tenant, k.jobId),
@@ -127,7 +135,7 @@ export class JobsTable {
       if (round > 0) await delay(UNPROCESSED_BACKOFF_MS * 2 ** round);
       const response = await this.#client.send(
         new BatchGetCommand({
-          RequestItems: { [this.#tableName]: { Keys: pending, ConsistentRead: true } },
+          RequestItems: { [this.#tableName]: { Keys: pending, ConsistentRead: consistentRead } },
         }),
       );
       for (const item of response.Responses?.[this.#tableName] ?? []) {
