@@ -4,7 +4,7 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { createAwsClients, destroyAwsClients, type AwsClients } from './aws-clients.js';
 
 /** Short timeouts, so a black hole shows within a second. */
-const TIMEOUTS = { sqsRequestTimeoutMs: 300, dynamoRequestTimeoutMs: 200, connectTimeoutMs: 1_000 };
+const TIMEOUTS = { sqsRequestTimeoutMs: 300, dynamoRequestTimeoutMs: 200 };
 /** The clients' own attempts per call. */
 const SDK_ATTEMPTS = 4;
 

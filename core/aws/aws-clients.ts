@@ -22,8 +22,6 @@ export interface AwsRequestTimeouts {
   sqsRequestTimeoutMs: number;
   /** Per DynamoDB attempt; all attempts together stay well inside a client's 30 s deadline. */
   dynamoRequestTimeoutMs: number;
-  /** Per TCP connect, either service. */
-  connectTimeoutMs: number;
 }
 
 /**
@@ -37,7 +35,6 @@ export interface AwsRequestTimeouts {
 export const DEFAULT_AWS_REQUEST_TIMEOUTS: Readonly<AwsRequestTimeouts> = Object.freeze({
   sqsRequestTimeoutMs: 30_000,
   dynamoRequestTimeoutMs: 5_000,
-  connectTimeoutMs: 3_000,
 });
 
 /** Credentials for emulators, which accept any. Never used against AWS itself. */
@@ -52,14 +49,18 @@ export interface AwsClients {
   documents: DynamoDBDocumentClient;
 }
 
-function requestHandler(requestTimeoutMs: number, connectTimeoutMs: number): NodeHttpHandler {
+/**
+ * The request timeout spans the whole attempt, connecting included (and the
+ * wait for a free socket, so no separate, shorter connect timeout that a busy
+ * pool could trip).
+ */
+function requestHandler(requestTimeoutMs: number): NodeHttpHandler {
   return new NodeHttpHandler({
     httpAgent: new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
     httpsAgent: new Agent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
     requestTimeout: requestTimeoutMs,
     // Otherwise the handler only logs a warning when the timeout passes.
     throwOnRequestTimeout: true,
-    connectionTimeout: connectTimeoutMs,
   });
 }
 
@@ -90,14 +91,14 @@ export function createAwsClients(
     endpoint: sqsEndpoint,
     credentials: credentialsFor(sqsEndpoint),
     maxAttempts: MAX_ATTEMPTS,
-    requestHandler: requestHandler(timeouts.sqsRequestTimeoutMs, timeouts.connectTimeoutMs),
+    requestHandler: requestHandler(timeouts.sqsRequestTimeoutMs),
   });
   const dynamodb = new DynamoDBClient({
     region: config.region,
     endpoint: dynamoEndpoint,
     credentials: credentialsFor(dynamoEndpoint),
     maxAttempts: MAX_ATTEMPTS,
-    requestHandler: requestHandler(timeouts.dynamoRequestTimeoutMs, timeouts.connectTimeoutMs),
+    requestHandler: requestHandler(timeouts.dynamoRequestTimeoutMs),
   });
   const documents = DynamoDBDocumentClient.from(dynamodb, {
     marshallOptions: { removeUndefinedValues: true },
