@@ -1,6 +1,7 @@
 // The benchmark suite: `npm run bench` (full) or `npm run bench -- --quick` (CI's smoke run).
 // Prints a table and writes bench/results/latest.json. Targets are reported, never asserted.
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { benchSettings } from './framework/bench-settings.js';
 import { describeMachine } from './framework/machine-info.js';
@@ -19,10 +20,19 @@ const program = new Command()
   .option('--quick', 'smaller sizes and shorter windows (CI smoke run, < 3 minutes)', false)
   .option('--only <ids>', `comma-separated scenarios to run (${SCENARIO_IDS.join(', ')})`)
   .option('--output <file>', 'where to write the JSON results', benchPath('results/latest.json'))
-  .option('--cpu-prof <dir>', "write the front's V8 CPU profiles (.cpuprofile) to this directory")
+  .option(
+    '--cpu-prof <dir>',
+    'write V8 CPU profiles (.cpuprofile) of the front and of the consumers (this process) there',
+  )
   .parse();
 const options = program.opts<{ quick: boolean; only?: string; output: string; cpuProf?: string }>();
 
+if (options.cpuProf !== undefined) {
+  // The event-source runner and the consumer handlers run in this process: profile it too.
+  process.env.BENCH_CPU_PROFILE_DIR = resolve(options.cpuProf);
+  process.env.BENCH_CPU_PROFILE_NAME = 'bench-consumers';
+  await import(pathToFileURL(benchPath('profiling/cpu-profile-preload.mjs')).href);
+}
 const settings = benchSettings(options.quick);
 const machine = describeMachine();
 const startedAt = new Date();
@@ -44,6 +54,7 @@ const scenarios = await runSuite(settings, {
             .filter((option) => option !== undefined && option !== '')
             .join(' '),
           BENCH_CPU_PROFILE_DIR: resolve(options.cpuProf),
+          BENCH_CPU_PROFILE_NAME: 'front',
         },
 });
 const finishedAt = new Date();
