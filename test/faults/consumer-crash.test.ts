@@ -17,8 +17,12 @@ import { readRunLog, type LoggedSpan } from './support/run-log.js';
 const CONSUMER_ENTRYPOINT = fileURLToPath(
   new URL('./support/consumer-process-main.ts', import.meta.url),
 );
-/** Short, so a crashed consumer's messages come back within seconds. */
-const VISIBILITY_TIMEOUT_SECONDS = 3;
+/**
+ * Short, so a crashed consumer's messages come back within seconds, yet long
+ * enough that a heartbeat (every half of it) delayed by a busy machine does
+ * not let a running job's message reappear.
+ */
+const VISIBILITY_TIMEOUT_SECONDS = 5;
 const MS_PER_SECOND = 1_000;
 /** Timer slack allowed when checking a redelivery came no earlier than it may. */
 const TIMER_SLACK_MS = 250;
@@ -191,6 +195,12 @@ describe('a consumer process SIGKILLed mid-batch', () => {
       );
       expect([...rerunJobs].filter((id) => !crashedJobs.has(id))).toEqual([]);
       expect(overlappingRuns(spans, killedAt)).toEqual([]);
+      // Each run claimed the job (QUEUED or a crashed RUNNING → RUNNING) before it started.
+      const runsOf = groupByJob(spans);
+      const unclaimedRuns = jobIds.filter(
+        (id) => (records.get(id)?.attempts ?? 0) < (runsOf.get(id)?.length ?? 0),
+      );
+      expect(unclaimedRuns).toEqual([]);
       expect(jobIds.filter((id) => !spans.some((s) => s.jobId === id))).toEqual([]);
 
       // Each group started in submit order, a job only after the one before it finished.
