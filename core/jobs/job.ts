@@ -18,6 +18,24 @@ export interface JobError {
   field?: string;
 }
 
+/**
+ * What logs may say about a job's error: its code, field and size. The
+ * message can carry the tenant's data (a processor's text often quotes its
+ * input), so it stays in the record, which only the tenant can read.
+ *
+ * @example
+ * ```ts
+ * logger.warn({ error: jobErrorLogFields(record.error) }, 'job failed permanently');
+ * ```
+ */
+export function jobErrorLogFields(error: JobError): {
+  code: number;
+  field?: string;
+  messageLength: number;
+} {
+  return { code: error.code, field: error.field, messageLength: error.message.length };
+}
+
 /** What a running processor last reported about itself. */
 export interface JobProgress {
   /** From 0 to 1. */

@@ -1,6 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { Channel } from '../../core/channels/channel-config.js';
-import type { JobKey, JobRecord } from '../../core/jobs/job.js';
+import { jobErrorLogFields, type JobKey, type JobRecord } from '../../core/jobs/job.js';
 import type { JobsTable } from '../../core/jobs/jobs-table.js';
 import { isTerminal } from '../../core/jobs/state-machine.js';
 import type { Logger } from '../../core/logging/logger.js';
@@ -231,11 +231,14 @@ function logOutcome(inputs: OutcomeInputs): MessageOutcome {
       logger.info({ ...fields, resultBytes: result.output.bytes.byteLength }, 'job succeeded');
       return DELETE;
     case 'failed':
-      logger.warn({ ...fields, error: result.error }, 'job failed permanently');
+      logger.warn({ ...fields, error: jobErrorLogFields(result.error) }, 'job failed permanently');
       return DELETE;
     case 'transient': {
       const retry = retryAfter(inputs.record, running.attempts, inputs.deps);
-      logger.warn({ ...fields, error: result.error, retry }, 'job failed transiently; will retry');
+      logger.warn(
+        { ...fields, error: jobErrorLogFields(result.error), retry },
+        'job failed transiently; will retry',
+      );
       return retry;
     }
   }

@@ -1,6 +1,6 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Channel } from '../../core/channels/channel-config.js';
-import type { JobError } from '../../core/jobs/job.js';
+import { jobErrorLogFields, type JobError } from '../../core/jobs/job.js';
 import type { JobsTable } from '../../core/jobs/jobs-table.js';
 import { isTerminal } from '../../core/jobs/state-machine.js';
 import type { Logger } from '../../core/logging/logger.js';
@@ -80,7 +80,13 @@ export function createDeadLetterHandler(deps: DeadLetterHandlerDeps): DeadLetter
       if (updated === undefined) {
         jobLogger.info('job ended before it could be dead-lettered');
       } else {
-        jobLogger.warn({ attempts: updated.attempts, error: updated.error }, 'job dead-lettered');
+        jobLogger.warn(
+          {
+            attempts: updated.attempts,
+            error: updated.error === undefined ? undefined : jobErrorLogFields(updated.error),
+          },
+          'job dead-lettered',
+        );
       }
       return true;
     } catch (error) {

@@ -50,6 +50,14 @@ describe('logs', () => {
         { idempotencyKey: KEY_CANARY },
       );
       expect((await client.waitFor(jobId)).state).toBe('SUCCEEDED');
+      // A failing processor's message quotes its input: it stays in the record, out of the logs.
+      const failing = await client.submit({
+        type: 'fail',
+        payload: json({ message: PAYLOAD_CANARY }),
+      });
+      const failed = await client.waitFor(failing.jobId);
+      expect(failed.state).toBe('FAILED');
+      expect(failed.error?.message).toContain(PAYLOAD_CANARY);
       for await (const result of client.submitMany([
         { ref: '1', job: { type: 'sha256', payload } },
       ])) {
