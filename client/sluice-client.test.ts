@@ -2,12 +2,12 @@ import { startTestSystem, type TestSystem } from '../test/support/test-runtime.j
 import {
   ConnectTimeoutError,
   SluiceClient,
-  SluiceClientError,
   json,
   type BulkSubmitItem,
   type BulkSubmitResult,
   type Job,
 } from './index.js';
+import { clientFailure } from '../test/support/client-failure.js';
 
 /** A sleep long enough to observe RUNNING and progress, short enough for a quick suite. */
 const SLEEP_MS = 1_500;
@@ -27,16 +27,6 @@ afterAll(async () => {
   client?.close();
   await system?.stop();
 });
-
-async function failureOf(call: Promise<unknown>): Promise<SluiceClientError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof SluiceClientError) return error;
-    throw error;
-  }
-  throw new Error('the call succeeded but was expected to fail');
-}
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];
@@ -67,14 +57,14 @@ describe('SluiceClient against a running Sluice', () => {
   });
 
   it('reports a rejected submit as INVALID_ARGUMENT naming the field', async () => {
-    const error = await failureOf(client.submit({ type: 'no-such-type' }));
+    const error = await clientFailure(client.submit({ type: 'no-such-type' }));
     expect(error.codeName).toBe('INVALID_ARGUMENT');
     expect(error.field).toEqual(expect.stringContaining('type'));
   });
 
   it('reports an unknown job as NOT_FOUND to get and watch', async () => {
-    expect((await failureOf(client.get(UNKNOWN_JOB_ID))).codeName).toBe('NOT_FOUND');
-    expect((await failureOf(collect(client.watch(UNKNOWN_JOB_ID)))).codeName).toBe('NOT_FOUND');
+    expect((await clientFailure(client.get(UNKNOWN_JOB_ID))).codeName).toBe('NOT_FOUND');
+    expect((await clientFailure(collect(client.watch(UNKNOWN_JOB_ID)))).codeName).toBe('NOT_FOUND');
   });
 
   it('cancels a queued job, which then ends CANCELLED', async () => {
@@ -90,7 +80,9 @@ describe('SluiceClient against a running Sluice', () => {
     expect(cancelled.state).toBe('CANCELLED');
     expect((await client.waitFor(queued.jobId)).state).toBe('CANCELLED');
     expect((await client.waitFor(running.jobId)).state).toBe('SUCCEEDED');
-    expect((await failureOf(client.cancel(running.jobId))).codeName).toBe('FAILED_PRECONDITION');
+    expect((await clientFailure(client.cancel(running.jobId))).codeName).toBe(
+      'FAILED_PRECONDITION',
+    );
   });
 
   it('watches a job through every state, each snapshot once and in version order', async () => {
@@ -166,7 +158,7 @@ describe('SluiceClient across a front that goes away', () => {
     });
     try {
       await system.runtime.killFront();
-      const keyless = await failureOf(impatient.submit({ type: 'echo' }));
+      const keyless = await clientFailure(impatient.submit({ type: 'echo' }));
       expect(keyless).toBeInstanceOf(ConnectTimeoutError);
       const keyed = client.submit({ type: 'echo' }, { idempotencyKey: 'auto' });
       await system.runtime.startFront();

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
-import { SluiceClient, SluiceClientError, json } from '../../client/index.js';
+import { SluiceClient, json } from '../../client/index.js';
 import { ApiKeyStore } from '../../container/auth/api-key-store.js';
 import { startTestSystem, type TestSystem } from '../support/test-runtime.js';
+import { clientFailure } from '../support/client-failure.js';
 
 /** Recognisable values nobody would log by accident — unless something logs user data. */
 const PAYLOAD_CANARY = `payload-canary-${randomBytes(8).toString('hex')}`;
@@ -12,16 +13,6 @@ const KEY_CANARY = `idempotency-canary-${randomBytes(8).toString('hex')}`;
 let system: TestSystem;
 let apiKey: string;
 const logLines: string[] = [];
-
-async function failure(call: Promise<unknown>): Promise<SluiceClientError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof SluiceClientError) return error;
-    throw error;
-  }
-  throw new Error('the call succeeded but was expected to fail');
-}
 
 beforeAll(async () => {
   system = await startTestSystem({
@@ -64,16 +55,16 @@ describe('logs', () => {
         expect(result.error).toBeUndefined();
       }
       // Refused calls log too: bad input, an oversized payload, a forged key.
-      await failure(
+      await clientFailure(
         client.submit({ type: 'echo', payload, attributes: { 'bad key': ATTRIBUTE_CANARY } }),
       );
-      await failure(client.submit({ type: 'echo', payload: PAYLOAD_CANARY.repeat(20_000) }));
+      await clientFailure(client.submit({ type: 'echo', payload: PAYLOAD_CANARY.repeat(20_000) }));
       const forged = new SluiceClient({
         endpoint: system.runtime.endpoint,
         apiKey: `${apiKey.slice(0, -8)}AAAAAAAA`,
         retry: { maxAttempts: 1 },
       });
-      expect((await failure(forged.submit({ type: 'echo', payload }))).codeName).toBe(
+      expect((await clientFailure(forged.submit({ type: 'echo', payload }))).codeName).toBe(
         'UNAUTHENTICATED',
       );
       forged.close();

@@ -1,5 +1,5 @@
 import { Metadata, status } from '@grpc/grpc-js';
-import { SluiceClient, SluiceClientError, json } from '../../client/index.js';
+import { SluiceClient, json } from '../../client/index.js';
 import { ApiKeyAuthenticator } from '../../container/auth/api-key-authenticator.js';
 import { ApiKeyStore } from '../../container/auth/api-key-store.js';
 import {
@@ -14,6 +14,7 @@ import type {
   GetJobResponse,
   SubmitJobResponse,
 } from '../../proto/gen/ts/sluice/v1/job_service.js';
+import { clientFailure } from '../support/client-failure.js';
 
 /** A job id no one ever submitted: what "does not exist" looks like. */
 const NEVER_SUBMITTED = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
@@ -48,16 +49,6 @@ function clientFor(apiKey: string | undefined): SluiceClient {
   const client = new SluiceClient({ endpoint, apiKey, retry: { maxAttempts: 1 } });
   clients.push(client);
   return client;
-}
-
-async function clientFailure(call: Promise<unknown>): Promise<SluiceClientError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof SluiceClientError) return error;
-    throw error;
-  }
-  throw new Error('the call succeeded but was expected to fail');
 }
 
 /** A failure with the job id taken out, to compare "another tenant's" with "never existed". */

@@ -1,12 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ConnectTimeoutError, SluiceClient, SluiceClientError, json } from '../../client/index.js';
+import { ConnectTimeoutError, SluiceClient, json } from '../../client/index.js';
 import { startManagedProcess, type ManagedProcess } from '../../local/process/managed-process.js';
 import { startFrontTestBed, type FrontTestBed } from '../../container/testing/front-test-bed.js';
 import {
   createSelfSignedCertificate,
   type SelfSignedCertificate,
 } from '../../container/testing/self-signed-certificate.js';
+import { clientFailure } from '../support/client-failure.js';
 
 const FRONT_MAIN = fileURLToPath(new URL('../../container/main.ts', import.meta.url));
 const CLI_BIN = fileURLToPath(new URL('../../cli/bin.mjs', import.meta.url));
@@ -39,16 +40,6 @@ function client(options: ConstructorParameters<typeof SluiceClient>[0]): SluiceC
   return created;
 }
 
-async function failure(call: Promise<unknown>): Promise<SluiceClientError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof SluiceClientError) return error;
-    throw error;
-  }
-  throw new Error('the call succeeded but was expected to fail');
-}
-
 describe('TLS', () => {
   it('serves a client that trusts the front’s certificate', async () => {
     const trusting = client({ tls: { rootCerts: certificate.cert } });
@@ -58,12 +49,12 @@ describe('TLS', () => {
 
   it('never connects a plaintext client', async () => {
     const plaintext = client({});
-    expect(await failure(plaintext.get(UNKNOWN_JOB))).toBeInstanceOf(ConnectTimeoutError);
+    expect(await clientFailure(plaintext.get(UNKNOWN_JOB))).toBeInstanceOf(ConnectTimeoutError);
   });
 
   it('is never connected to by a client that does not trust the certificate', async () => {
     const systemRoots = client({ tls: true });
-    expect(await failure(systemRoots.get(UNKNOWN_JOB))).toBeInstanceOf(ConnectTimeoutError);
+    expect(await clientFailure(systemRoots.get(UNKNOWN_JOB))).toBeInstanceOf(ConnectTimeoutError);
   });
 
   it('is served by container/main.ts from SLUICE_TLS_* files and reached by the CLI with --tls-ca-file', async () => {
