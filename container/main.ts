@@ -133,9 +133,11 @@ const stop = (signal: NodeJS.Signals): void => {
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
-// Started by the local runtime or a test over IPC: drain and go when the parent goes, even
-// after a SIGKILL of the parent. In a container there is no IPC channel and this does nothing.
+// Started by the local runtime or a test over IPC: go when the parent goes, even after a
+// SIGKILL of the parent. Its pipes (where the logs go) and the emulators went with it, so
+// there is nothing to drain and nothing to log: exit at once. In a container there is no
+// IPC channel and this does nothing.
 if (process.channel !== undefined) {
-  process.on('disconnect', () => stop('SIGTERM'));
+  process.on('disconnect', () => process.exit(EXIT_FAILURE));
   process.channel.unref();
 }

@@ -9,9 +9,13 @@ process.stdout.write(
 );
 const stop = () => void app.close().finally(() => process.exit(0));
 process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-// Started by the local runtime or a test over IPC: go when the parent goes, even after a SIGKILL.
 if (process.channel) {
+  // Started by the local runtime or a test over IPC: go when the parent goes, even after a
+  // SIGKILL, and leave Ctrl-C (sent to the whole process group) to the parent, which stops
+  // the emulators last, after the parts that still talk to them.
   process.on('disconnect', stop);
+  process.on('SIGINT', () => undefined);
   process.channel.unref();
+} else {
+  process.on('SIGINT', stop);
 }
