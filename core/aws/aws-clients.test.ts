@@ -32,6 +32,28 @@ function blackHole(stalled: number): { server: Server; requests: () => number; c
   };
 }
 
+/** An endpoint that drops the connection of each of its first `dropped` requests unanswered. */
+function hangingUp(dropped: number): { server: Server; requests: () => number; close(): void } {
+  let requests = 0;
+  const server = createServer((request, response) => {
+    requests += 1;
+    if (requests <= dropped) {
+      request.socket.destroy();
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+    response.end('{}');
+  });
+  return {
+    server,
+    requests: () => requests,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
 async function clientsFor(server: Server): Promise<AwsClients> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -64,6 +86,44 @@ describe('createAwsClients', () => {
     try {
       await expect(clients.dynamodb.send(getItem)).rejects.toMatchObject({ name: 'TimeoutError' });
       expect(endpoint.requests()).toBe(SDK_ATTEMPTS);
+    } finally {
+      destroyAwsClients(clients);
+      endpoint.close();
+    }
+  });
+
+  it('retries every call of a burst whose connections were all reset at once', async () => {
+    // More than the AWS SDK's default retry quota holds (about 35 retries): with it, the rest of
+    // the burst would fail on its first attempt.
+    const burst = 64;
+    const endpoint = hangingUp(burst);
+    const clients = await clientsFor(endpoint.server);
+    try {
+      const outputs = await Promise.all(
+        Array.from({ length: burst }, () => clients.dynamodb.send(getItem)),
+      );
+      expect(outputs.every((output) => output.$metadata.attempts === 2)).toBe(true);
+    } finally {
+      destroyAwsClients(clients);
+      endpoint.close();
+    }
+  });
+
+  it("retires an idle socket before the server's announced keep-alive timeout", async () => {
+    // Node servers announce `Keep-Alive: timeout=N` and close idle sockets after N s; a socket
+    // reused at that moment fails with "socket hang up". The agent must drop it 1 s early.
+    const endpoint = hangingUp(0);
+    endpoint.server.keepAliveTimeout = 2_000;
+    const clients = await clientsFor(endpoint.server);
+    const closedByClient: boolean[] = [];
+    endpoint.server.on('connection', (socket) => {
+      socket.on('end', () => closedByClient.push(true));
+    });
+    try {
+      await clients.dynamodb.send(getItem);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      // The client ended the connection itself (its FIN reached the server) before the 2 s mark.
+      expect(closedByClient).toEqual([true]);
     } finally {
       destroyAwsClients(clients);
       endpoint.close();

@@ -5,11 +5,21 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsConfig } from '../config/aws-config.js';
+import { BurstTolerantRetryStrategy } from './burst-tolerant-retry-strategy.js';
 
 /** Sockets kept open per client: enough for many concurrent batches. */
 const MAX_SOCKETS = 64;
 /** The SDK's own retries (throttling, 5xx, dropped connections). */
 const MAX_ATTEMPTS = 4;
+/**
+ * An idle pooled socket is closed after this, or 1 s before the idle timeout
+ * a server announces in its `Keep-Alive` header, whichever comes first. Node
+ * honours that header only when the agent has a timeout of its own; without
+ * one, a socket the server is closing (dynalite and Node servers close idle
+ * ones after 5 s) can be handed to the next call, which fails with "socket
+ * hang up".
+ */
+const IDLE_SOCKET_TIMEOUT_MS = 50_000;
 /**
  * How long one HTTP attempt may take before it is abandoned (and retried by
  * the SDK). Without one, a call whose answer never comes — a black-holed
@@ -56,12 +66,25 @@ export interface AwsClients {
  */
 function requestHandler(requestTimeoutMs: number): NodeHttpHandler {
   return new NodeHttpHandler({
-    httpAgent: new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
-    httpsAgent: new Agent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
+    httpAgent: new HttpAgent({
+      keepAlive: true,
+      maxSockets: MAX_SOCKETS,
+      timeout: IDLE_SOCKET_TIMEOUT_MS,
+    }),
+    httpsAgent: new Agent({
+      keepAlive: true,
+      maxSockets: MAX_SOCKETS,
+      timeout: IDLE_SOCKET_TIMEOUT_MS,
+    }),
     requestTimeout: requestTimeoutMs,
     // Otherwise the handler only logs a warning when the timeout passes.
     throwOnRequestTimeout: true,
   });
+}
+
+/** One per client: its quota covers that client's socket pool. */
+function retryStrategy(): BurstTolerantRetryStrategy {
+  return new BurstTolerantRetryStrategy({ maxAttempts: MAX_ATTEMPTS, concurrency: MAX_SOCKETS });
 }
 
 function credentialsFor(endpoint: string | undefined): typeof EMULATOR_CREDENTIALS | undefined {
@@ -91,6 +114,7 @@ export function createAwsClients(
     endpoint: sqsEndpoint,
     credentials: credentialsFor(sqsEndpoint),
     maxAttempts: MAX_ATTEMPTS,
+    retryStrategy: retryStrategy(),
     requestHandler: requestHandler(timeouts.sqsRequestTimeoutMs),
   });
   const dynamodb = new DynamoDBClient({
@@ -98,6 +122,7 @@ export function createAwsClients(
     endpoint: dynamoEndpoint,
     credentials: credentialsFor(dynamoEndpoint),
     maxAttempts: MAX_ATTEMPTS,
+    retryStrategy: retryStrategy(),
     requestHandler: requestHandler(timeouts.dynamoRequestTimeoutMs),
   });
   const documents = DynamoDBDocumentClient.from(dynamodb, {
