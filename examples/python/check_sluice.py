@@ -116,12 +116,14 @@ def main():
         "sha256": (b"hello", "JOB_STATE_SUCCEEDED"),
         "fail": ({"message": "on purpose"}, "JOB_STATE_FAILED"),
         "flaky": ({"failures": 1}, "JOB_STATE_SUCCEEDED"),
+        # More failures than the channel's max receive count (3): SQS redrives it to the DLQ.
+        "flaky ": ({"failures": 5}, "JOB_STATE_DEAD_LETTERED"),
     }
     started = time.monotonic()
     ids = {}
     for type_, (payload, _) in examples.items():
-        ack = sluice.submit(job_request(m, type_, payload), metadata=md, timeout=DEADLINE_SECONDS)
-        expect(len(ack.job_id) == 26 and not ack.duplicate, f"SubmitJob {type_} -> {ack.job_id}")
+        ack = sluice.submit(job_request(m, type_.strip(), payload), metadata=md, timeout=DEADLINE_SECONDS)
+        expect(len(ack.job_id) == 26 and not ack.duplicate, f"SubmitJob {type_.strip()} -> {ack.job_id}")
         ids[ack.job_id] = type_
 
     last = {}
@@ -135,15 +137,35 @@ def main():
         job = last[job_id]
         want = examples[type_][1]
         expect(state_name(job.state) == want,
-               f"{type_} ended {state_name(job.state)} after {job.attempts} attempt(s), via {' > '.join(seen[job_id])}")
+               f"{type_.strip()} ended {state_name(job.state)} after {job.attempts} attempt(s), via {' > '.join(seen[job_id])}")
     sha = last[next(j for j, t in ids.items() if t == "sha256")]
     expect(b"2cf24dba" in sha.result, "sha256 result is the digest of the payload")
+    dead = last[next(j for j, t in ids.items() if t == "flaky ")]
+    expect(dead.error.code == grpc.StatusCode.UNAVAILABLE.value[0] and "attempt 3" in dead.error.message,
+           f"the dead-lettered job keeps its last error ({dead.error.message})")
 
     key = f"python-{uuid.uuid4()}"
     first = sluice.submit(job_request(m, "echo", {"n": 1}, idempotency_key=key), metadata=md)
     again = sluice.submit(job_request(m, "echo", {"n": 1}, idempotency_key=key), metadata=md)
     expect(again.job_id == first.job_id and again.duplicate and not first.duplicate,
            "a repeated idempotency key gives the same job id and duplicate = true")
+
+    # A job waiting behind another of its group is still QUEUED: it can be cancelled, and never runs.
+    group = f"python-{uuid.uuid4()}"
+    ahead = sluice.submit(job_request(m, "sleep", {"ms": 1500}, group_key=group), metadata=md)
+    waiting = sluice.submit(job_request(m, "echo", {"n": 0}, group_key=group), metadata=md)
+    cancelled = sluice.cancel(m["CancelJobRequest"](job_id=waiting.job_id), metadata=md).job
+    expect(state_name(cancelled.state) == "JOB_STATE_CANCELLED", "CancelJob on a QUEUED job -> CANCELLED")
+    again = sluice.cancel(m["CancelJobRequest"](job_id=waiting.job_id), metadata=md).job
+    expect(state_name(again.state) == "JOB_STATE_CANCELLED" and again.version == cancelled.version,
+           "CancelJob again (a retried call) returns the cancelled job unchanged")
+    for _ in sluice.watch(m["WatchJobsRequest"](job_ids=[ahead.job_id]), metadata=md, timeout=DEADLINE_SECONDS):
+        pass  # until the job ahead of it in its group is terminal
+    after = sluice.get(m["GetJobRequest"](job_id=waiting.job_id), metadata=md).job
+    expect(state_name(after.state) == "JOB_STATE_CANCELLED" and after.attempts == 0,
+           "the cancelled job never ran, after its group's earlier job finished")
+    code, details = status_of(lambda: sluice.cancel(m["CancelJobRequest"](job_id=first.job_id), metadata=md))
+    expect(code == grpc.StatusCode.FAILED_PRECONDITION, f"CancelJob on a finished job -> {code.name}: {details}")
 
     bad = [
         ("unknown channel", job_request(m, "echo", {}, ), "channel", {"channel": "nope"}),
