@@ -27,7 +27,7 @@ describe('readFrontConfig', () => {
         maxPending: 4_096,
       },
       streamMaxInFlight: 256,
-      watch: { fastIntervalMs: 25, slowIntervalMs: 500 },
+      watch: { fastIntervalMs: 10, slowIntervalMs: 500 },
       maxWatchJobs: 1_000,
       shutdownGraceMs: 15_000,
       grpc: { keepaliveTimeMs: 300_000 },
@@ -82,13 +82,13 @@ describe('readFrontConfig', () => {
       SLUICE_PORT: '0',
       SLUICE_BATCH_LINGER_MS: '2',
       SLUICE_PRODUCER_MAX_PENDING: '100',
-      SLUICE_WATCH_FAST_INTERVAL_MS: '10',
+      SLUICE_WATCH_FAST_INTERVAL_MS: '20',
       AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
     });
     expect(config).toMatchObject({
       port: 0,
       producer: { lingerMs: 2, maxPending: 100 },
-      watch: { fastIntervalMs: 10 },
+      watch: { fastIntervalMs: 20 },
       aws: { endpoint: 'http://127.0.0.1:4566' },
     });
   });
