@@ -7,6 +7,7 @@ import type { SQSEvent } from 'aws-lambda';
 import type { ChannelQueues } from '../core/aws/queue-directory.js';
 import { encodeEnvelope } from '../core/envelope/message-envelope.js';
 import { buildSqsEvent } from '../local/runner/build-sqs-event.js';
+import { RUNTIME_NODE } from '../test/support/runtime-node.js';
 import {
   keyOf,
   receiveEvent,
@@ -71,8 +72,9 @@ function invokeBundle(name: string, event: SQSEvent): Promise<unknown> {
     .split('/')
     .at(-1)!
     .replace(/-default\.fifo$/, '');
+  // On the function runtime's Node line when .ci/run provides it (SLUICE_RUNTIME_NODE).
   const child = spawn(
-    process.execPath,
+    RUNTIME_NODE,
     ['--input-type=module', '-e', INVOKE_SCRIPT, join(outdir, `${name}.mjs`)],
     {
       env: {

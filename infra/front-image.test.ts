@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BUNDLE_ENTRY } from '../container/build/bundle-front.js';
+import { runtimeNodeVersion } from '../test/support/runtime-node.js';
+import { FUNCTION_RUNTIME } from './constructs/queue-function.js';
 import { CONTAINER_DIR } from './project-paths.js';
 
 /** Where the Dockerfile puts container/dist/. */
@@ -38,6 +40,16 @@ describe('container/Dockerfile (the image the stack deploys)', () => {
   it('starts from a Node 22 slim image pinned to a release', async () => {
     const from = await instruction('FROM');
     expect(from.at(-1)).toMatch(/(^|\/)node:22\.\d+\.\d+-[a-z]+-slim(@sha256:[0-9a-f]{64})?$/);
+  });
+
+  it('uses the Node line of the Lambda runtime, which the bundle tests run on when given', async () => {
+    const from = (await instruction('FROM')).at(-1) ?? '';
+    const imageMajor = /node:(\d+)\./.exec(from)?.[1];
+    expect(FUNCTION_RUNTIME.name).toBe(`nodejs${imageMajor}.x`);
+    // .ci/run sets SLUICE_RUNTIME_NODE to that line, so the shipped bundles are tested on it.
+    if (process.env.SLUICE_RUNTIME_NODE !== undefined && process.env.SLUICE_RUNTIME_NODE !== '') {
+      expect(runtimeNodeVersion()).toMatch(new RegExp(`^v${imageMajor}\\.`));
+    }
   });
 
   it('runs as a non-root user', async () => {

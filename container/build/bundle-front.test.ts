@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentials } from '@grpc/grpc-js';
 import { startManagedProcess, type ManagedProcess } from '../../local/process/managed-process.js';
+import { RUNTIME_NODE } from '../../test/support/runtime-node.js';
 import {
   JobServiceClient,
   type SubmitJobResponse,
@@ -22,7 +23,13 @@ beforeAll(async () => {
   // Outside the repository, with no other environment: no node_modules to fall back on, as in the image.
   outDir = await mkdtemp(join(tmpdir(), 'sluice-front-bundle-'));
   const entry = await bundleFront({ outDir });
-  front = await startManagedProcess({ name: 'front-bundle', nodeArgs: [entry], env: bed.frontEnv });
+  // On the image's Node line when .ci/run provides it (SLUICE_RUNTIME_NODE).
+  front = await startManagedProcess({
+    name: 'front-bundle',
+    node: RUNTIME_NODE,
+    nodeArgs: [entry],
+    env: bed.frontEnv,
+  });
   grpcPort = Number(front.ready.grpcPort);
 });
 

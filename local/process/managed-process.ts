@@ -16,6 +16,8 @@ export interface ReadyLine {
 export interface ManagedProcessOptions {
   /** A name for messages. */
   name: string;
+  /** The Node binary (default: the one running this process). */
+  node?: string;
   /** Arguments to `node` (script path first). */
   nodeArgs: string[];
   env?: NodeJS.ProcessEnv;
@@ -63,7 +65,7 @@ function waitForExit(child: ChildProcess): Promise<number | NodeJS.Signals> {
  * ```
  */
 export async function startManagedProcess(options: ManagedProcessOptions): Promise<ManagedProcess> {
-  const child = spawn(process.execPath, options.nodeArgs, {
+  const child = spawn(options.node ?? process.execPath, options.nodeArgs, {
     env: options.env ?? process.env,
     // The IPC channel is how the child notices its parent is gone, even after a SIGKILL
     // (the child entrypoints listen for 'disconnect'): no orphaned emulators or fronts.
