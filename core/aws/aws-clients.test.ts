@@ -1,4 +1,4 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
@@ -14,17 +14,25 @@ const TIMEOUTS = { sqsRequestTimeoutMs: 300, dynamoRequestTimeoutMs: 200 };
 /** The clients' own attempts per call. */
 const SDK_ATTEMPTS = 4;
 
-/** A DynamoDB endpoint that never answers the first `stalled` requests, then answers "no item". */
-function blackHole(stalled: number): { server: Server; requests: () => number; close(): void } {
+/** A loopback DynamoDB endpoint for one test. */
+interface FakeEndpoint {
+  server: Server;
+  /** Requests received so far. */
+  requests: () => number;
+  close(): void;
+}
+
+/**
+ * An endpoint that lets `misbehave` take each request (numbered from 1) and
+ * answers "no item" to every request it leaves alone (returns false).
+ */
+function fakeEndpoint(
+  misbehave: (n: number, request: IncomingMessage, response: ServerResponse) => boolean,
+): FakeEndpoint {
   let requests = 0;
-  const held: ServerResponse[] = [];
   const server = createServer((request, response) => {
     requests += 1;
-    request.resume();
-    if (requests <= stalled) {
-      held.push(response);
-      return;
-    }
+    if (misbehave(requests, request, response)) return;
     response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
     response.end('{}');
   });
@@ -38,26 +46,21 @@ function blackHole(stalled: number): { server: Server; requests: () => number; c
   };
 }
 
-/** An endpoint that drops the connection of each of its first `dropped` requests unanswered. */
-function hangingUp(dropped: number): { server: Server; requests: () => number; close(): void } {
-  let requests = 0;
-  const server = createServer((request, response) => {
-    requests += 1;
-    if (requests <= dropped) {
-      request.socket.destroy();
-      return;
-    }
-    response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
-    response.end('{}');
+/** Never answers the first `stalled` requests. */
+function blackHole(stalled: number): FakeEndpoint {
+  return fakeEndpoint((n, request) => {
+    request.resume();
+    return n <= stalled;
   });
-  return {
-    server,
-    requests: () => requests,
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
-  };
+}
+
+/** Drops the connection of each of the first `dropped` requests, unanswered. */
+function hangingUp(dropped: number): FakeEndpoint {
+  return fakeEndpoint((n, request) => {
+    if (n > dropped) return false;
+    request.socket.destroy();
+    return true;
+  });
 }
 
 async function clientsFor(
