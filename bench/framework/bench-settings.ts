@@ -35,6 +35,8 @@ export interface BenchSettings {
     windowPerStream: number;
     idsPerWatch: number;
     saturationTimeoutMs: number;
+    /** Full 10-message batches the consumer handler is timed on with the emulators idle. */
+    fullBatchInvocations: number;
   };
   fanOut: {
     jobs: number;
@@ -92,6 +94,7 @@ const QUICK: BenchSettings = {
     windowPerStream: SHARED.windowPerStream,
     idsPerWatch: SHARED.idsPerWatch,
     saturationTimeoutMs: 60_000,
+    fullBatchInvocations: 10,
   },
   fanOut: {
     jobs: SHARED.fanOutJobs,
@@ -127,6 +130,7 @@ const FULL: BenchSettings = {
     saturationJobs: 10_000,
     saturationWarmupJobs: 200,
     saturationTimeoutMs: 600_000,
+    fullBatchInvocations: 40,
   },
   fanOut: {
     ...QUICK.fanOut,

@@ -34,7 +34,8 @@ function itemise(report: ScenarioReport, sluice: CostEstimate, naive: CostEstima
  * Scenario 6: cost per million jobs from the calls the other scenarios
  * counted (never estimated), priced with the public list prices in
  * price-list.ts — the whole echo job (submit, queue, consumer) from the
- * end-to-end runs at light load and at saturation, each once awaited with
+ * end-to-end runs at light load and at saturation (and at saturation with
+ * the consumer's duration of a full batch timed on idle emulators), each once awaited with
  * one GetJob (what every job costs) and once with a live watch (what a
  * watching client adds), next to the naive design (the naive producer's
  * measured submit path with the same consumer side); the light-load job
@@ -53,7 +54,8 @@ export function runCostScenario(state: SuiteState): ScenarioResult {
       'one per non-empty ReceiveMessage; duration = the handler’s run (as Lambda bills it)',
   });
   try {
-    const { endToEnd, endToEndLight, naiveUnary, frontUnary, frontBulk } = state.cost;
+    const { endToEnd, endToEndLight, endToEndIdleTable, naiveUnary, frontUnary, frontBulk } =
+      state.cost;
     if ((endToEndLight ?? endToEnd) === undefined || naiveUnary === undefined) {
       throw new Error('needs the end-to-end and unary-submit scenarios in the same run');
     }
@@ -65,7 +67,7 @@ export function runCostScenario(state: SuiteState): ScenarioResult {
     };
     const estimates: CostEstimate[] = [];
     // Light load first and itemised: no backlog, so it is what a job costs in steady operation.
-    for (const [index, whole] of [endToEndLight, endToEnd].entries()) {
+    for (const [index, whole] of [endToEndLight, endToEnd, endToEndIdleTable].entries()) {
       if (whole === undefined) continue;
       const load = whole.name.replace(/^Sluice /, '');
       // A job awaited with one GetJob (what every job costs), then the same jobs watched live.
@@ -113,7 +115,7 @@ export function runCostScenario(state: SuiteState): ScenarioResult {
     }
     report.detail('estimates', estimates);
     report.note(
-      "Lambda requests are one per non-empty ReceiveMessage; duration is the consumer handler's run as the local event-source runner measured it (Lambda bills the handler, not the mapping's receives and deletes, which are priced as SQS requests). 'Awaited with one GetJob' prices each job with one strongly consistent GetItem instead of the watch's BatchGetItem polls: a watch is the client's choice. Fargate is the front's measured CPU time at 100 % use.",
+      "Lambda requests are one per non-empty ReceiveMessage; duration is the consumer handler's run as the local event-source runner measured it (Lambda bills the handler, not the mapping's receives and deletes, which are priced as SQS requests). 'Awaited with one GetJob' prices each job with one strongly consistent GetItem instead of the watch's BatchGetItem polls: a watch is the client's choice. Fargate is the front's measured CPU time at 100 % use. 'Full batches timed on idle emulators' prices the saturated run's calls with the consumer's run of a full 10-message batch timed while nothing else loads the emulators: at saturation each write waits in the DynamoDB emulator's queue, which DynamoDB on demand does not have.",
     );
     return report.finish();
   } catch (error) {

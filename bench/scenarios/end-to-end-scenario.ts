@@ -22,6 +22,7 @@ import {
   requireUsage,
 } from './scenario-support.js';
 import { bestPoint, measureDirectCeilings, summarisePoints } from './direct-ceilings.js';
+import { measureFullBatchRuns } from './full-batch-handler-runs.js';
 import { latencyOf, type SuiteState } from './suite-state.js';
 
 /** Targets at light load (absolute, local only). */
@@ -295,6 +296,32 @@ export async function runEndToEndScenario(
       lambdaMemoryMb: benchChannelMemoryMb(),
       handlers,
       frontCpuSeconds: usage.cpuSeconds,
+    };
+
+    // The saturated handler waits behind every other job's writes: the same full batch, timed
+    // with the emulators idle, is what it costs where the table does not queue.
+    const fullBatches = await measureFullBatchRuns(bench, settings.fullBatchInvocations);
+    const idleMsPerInvocation = perJob(fullBatches.billedDurationMs, fullBatches.invocations);
+    report.measure(
+      'consumer handler ms per full batch, emulators idle',
+      idleMsPerInvocation,
+      'ms',
+      {
+        baseline: {
+          name: 'at saturation',
+          value: perJob(handlers.billedDurationMs, handlers.invocations),
+          unit: 'ms',
+        },
+      },
+    );
+    report.detail('fullBatches', fullBatches);
+    state.cost.endToEndIdleTable = {
+      ...state.cost.endToEnd,
+      name: 'Sluice at saturation, full batches timed on idle emulators',
+      handlers: {
+        invocations: handlers.invocations,
+        billedDurationMs: handlers.invocations * idleMsPerInvocation,
+      },
     };
     return report.finish();
   } catch (error) {

@@ -32,6 +32,12 @@ export interface SuiteState {
     endToEndLight?: CostInput;
     /** Whole echo jobs at saturation: batches full, jobs watched while they wait. */
     endToEnd?: CostInput;
+    /**
+     * The same calls with the consumer's duration of a full batch timed on
+     * idle emulators: what Lambda bills when the table answers at its
+     * unloaded latency, as DynamoDB on demand does at any rate.
+     */
+    endToEndIdleTable?: CostInput;
   };
 }
 
