@@ -5,8 +5,10 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   type Message,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { pino } from 'pino';
+import { visibilityTimeoutSeconds } from '../../core/channels/channel-config.js';
 import { encodeEnvelope, type MessageEnvelope } from '../../core/envelope/message-envelope.js';
 import { createJobIdGenerator } from '../../core/jobs/job-ids.js';
 import { jobRecordFromEnvelope } from '../../core/jobs/job-record-from-envelope.js';
@@ -33,8 +35,7 @@ export interface FullBatchRuns extends HandlerRuns {
 }
 
 /** Receives exactly `count` messages (one per group, as FIFO queues hand them out). */
-async function receiveAll(bench: BenchSystem, queueUrl: string, count: number): Promise<Message[]> {
-  const { sqs } = bench.runtime.clients;
+async function receiveAll(sqs: SQSClient, queueUrl: string, count: number): Promise<Message[]> {
   const messages: Message[] = [];
   while (messages.length < count) {
     const { Messages = [] } = await sqs.send(
@@ -79,7 +80,10 @@ export async function measureFullBatchRuns(
   const { QueueUrl: queueUrl } = await sqs.send(
     new CreateQueueCommand({
       QueueName: QUEUE_NAME,
-      Attributes: { FifoQueue: 'true', VisibilityTimeout: String(channel.timeoutSeconds * 6) },
+      Attributes: {
+        FifoQueue: 'true',
+        VisibilityTimeout: String(visibilityTimeoutSeconds(channel)),
+      },
     }),
   );
   if (queueUrl === undefined) throw new Error('the side queue was not created');
@@ -136,7 +140,7 @@ export async function measureFullBatchRuns(
         ),
       ),
     );
-    const messages = await receiveAll(bench, queueUrl, BATCH_SIZE);
+    const messages = await receiveAll(sqs, queueUrl, BATCH_SIZE);
     const event = buildSqsEvent(messages, { queueArn, region: runtime.aws.region });
     const context = createLambdaContext({
       functionName: `sluice-${channel.name}-consumer`,
