@@ -37,9 +37,9 @@ function execForm(args: string): string[] | undefined {
 }
 
 describe('container/Dockerfile (the image the stack deploys)', () => {
-  it('starts from a Node 22 slim image pinned to a release', async () => {
+  it('starts from a Node 24 slim image pinned to a release', async () => {
     const from = await instruction('FROM');
-    expect(from.at(-1)).toMatch(/(^|\/)node:22\.\d+\.\d+-[a-z]+-slim(@sha256:[0-9a-f]{64})?$/);
+    expect(from.at(-1)).toMatch(/(^|\/)node:24\.\d+\.\d+-[a-z]+-slim(@sha256:[0-9a-f]{64})?$/);
   });
 
   it('uses the Node line of the Lambda runtime, which the bundle tests run on when given', async () => {

@@ -51,8 +51,6 @@ const WILDCARD_RESOURCE_ACTIONS: Record<string, string> = {
 
 /** Every cdk-nag finding this app acknowledges (each with its reason, at the construct). */
 const EXPECTED_ACKNOWLEDGEMENTS = [
-  'Sluice/DefaultConsumer/Function AwsSolutions-L1',
-  'Sluice/DefaultDeadLetter/Function AwsSolutions-L1',
   'Sluice/Front/LoadBalancerSecurityGroup AwsSolutions-EC23',
   'Sluice/Front/Task AwsSolutions-ECS2',
   'Sluice/Front/Task/ExecutionRole AwsSolutions-IAM5[Resource::*]',
@@ -206,7 +204,7 @@ describe('channel queues', () => {
 });
 
 describe('consumer and dead-letter functions', () => {
-  it('runs every Sluice function on ARM64 and nodejs22.x as an ES module', () => {
+  it('runs every Sluice function on ARM64 and nodejs24.x as an ES module', () => {
     const functions = resources('AWS::Lambda::Function').filter(([, fn]) =>
       String(fn.Properties.Description).startsWith('Sluice '),
     );
@@ -214,7 +212,7 @@ describe('consumer and dead-letter functions', () => {
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Architectures: ['arm64'],
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Handler: 'index.handler',
       });
     }

@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 /** Where the bundle sits inside the output: `../../proto` from it is the output's `proto/`. */
 export const BUNDLE_ENTRY = 'lib/front/main.mjs';
 /** The Node version the image runs. */
-const NODE_TARGET = 'node22';
+const NODE_TARGET = 'node24';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);

@@ -17,11 +17,11 @@ export const RUNTIME_NODE =
     : process.env.SLUICE_RUNTIME_NODE;
 
 /**
- * The version of `RUNTIME_NODE` (`v22.…`), so a test can say which Node it ran.
+ * The version of `RUNTIME_NODE` (`v24.…`), so a test can say which Node it ran.
  *
  * @example
  * ```ts
- * expect(runtimeNodeVersion()).toMatch(/^v22\./);
+ * expect(runtimeNodeVersion()).toMatch(/^v24\./);
  * ```
  */
 export function runtimeNodeVersion(): string {
