@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import { SubmitJobRequest } from '../../proto/gen/ts/sluice/v1/job_service.js';
 import { LatencyHistogram } from '../framework/latency-histogram.js';
@@ -70,11 +71,11 @@ export async function runBidiEchoLoad(
   };
 
   const streams = Array.from({ length: task.streams }, open);
-  await new Promise((resolve) => setTimeout(resolve, task.warmupMs));
+  await delay(task.warmupMs);
   mark('measure-start');
   measuring = true;
   const started = performance.now();
-  await new Promise((resolve) => setTimeout(resolve, task.durationMs));
+  await delay(task.durationMs);
   measuring = false;
   const elapsedMs = performance.now() - started;
   mark('measure-end');

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
@@ -26,8 +27,6 @@ const RECEIVE_HEAD_START_MS = 20;
 const RECEIVE_WAIT_SECONDS = 5;
 
 const CHAIN_STEPS: readonly ChainStep[] = ['send', 'record', 'wake', 'claim', 'finish', 'read'];
-
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The floor of one echo job's latency on these emulators, measured in the

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { JobState } from '../../proto/gen/ts/sluice/v1/job_service.js';
 import { LatencyHistogram } from '../framework/latency-histogram.js';
 import { benchJobRequest } from './bench-job.js';
@@ -29,8 +30,6 @@ export interface LightEndToEndResult extends ThroughputResult {
 export type LatencyStage = 'ack' | 'queued' | 'running' | 'notified';
 
 const LATENCY_STAGES: readonly LatencyStage[] = ['ack', 'queued', 'running', 'notified'];
-
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Light load: `jobsPerSecond` echo jobs, each submitted (unary) and then

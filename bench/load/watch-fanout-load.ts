@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { status } from '@grpc/grpc-js';
 import type { JobServiceClient } from '../../proto/gen/ts/sluice/v1/job_service.js';
 import { countError, createJobServiceClient } from './grpc-clients.js';
@@ -6,8 +7,6 @@ import { openWatch, type OpenWatch } from './watch-streams.js';
 
 /** After the last cancel, how long the streams stay open for its event to arrive. */
 const DELIVERY_GRACE_MS = 1000;
-
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function cancelJob(client: JobServiceClient, jobId: string): Promise<void> {
   return new Promise((resolve, reject) => {

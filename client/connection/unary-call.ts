@@ -1,7 +1,7 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { CallOptions, ClientUnaryCall, Metadata, ServiceError } from '@grpc/grpc-js';
 import { status as Status } from '@grpc/grpc-js';
 import { Backoff, type RetryOptions } from '../retry/backoff.js';
-import { delay } from '../retry/delay.js';
 import { isRetryableFailure } from '../retry/retryable-failure.js';
 import { SluiceClientError } from '../sluice-client-error.js';
 import type { JobServiceConnection } from './job-service-connection.js';
@@ -93,7 +93,10 @@ export async function callUnary<Response>(
       }
       const waitMs = backoff.next();
       if (Date.now() + waitMs >= deadline) throw failure;
-      await delay(waitMs, policy.signal);
+      // The timer rejects with an AbortError: the caller gets the signal's own reason instead.
+      await delay(waitMs, undefined, { signal: policy.signal }).catch(() =>
+        policy.signal?.throwIfAborted(),
+      );
     }
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { status as Status, type ClientDuplexStream, type StatusObject } from '@grpc/grpc-js';
 import type {
   SubmitJobsRequest,
@@ -7,7 +8,6 @@ import type {
 import type { JobServiceConnection } from '../connection/job-service-connection.js';
 import { prepareJob, type JobInput } from '../job-input.js';
 import { Backoff, type RetryOptions } from '../retry/backoff.js';
-import { delay } from '../retry/delay.js';
 import { isRetryableFailure } from '../retry/retryable-failure.js';
 import { SluiceClientError } from '../sluice-client-error.js';
 import { WakeSignal } from './wake-signal.js';
@@ -242,7 +242,10 @@ export class BulkSubmission {
         }
         failures += 1;
         if (failures >= this.#context.retry.maxAttempts) throw outcome.failure;
-        await delay(backoff.next(), this.#signal);
+        // The timer rejects with an AbortError: the caller gets the signal's own reason instead.
+        await delay(backoff.next(), undefined, { signal: this.#signal }).catch(() =>
+          this.#signal.throwIfAborted(),
+        );
       }
     } finally {
       this.#call?.cancel();

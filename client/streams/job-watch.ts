@@ -1,9 +1,9 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { status as Status, type StatusObject } from '@grpc/grpc-js';
 import type { WatchJobsResponse } from '../../proto/gen/ts/sluice/v1/job_service.js';
 import type { JobServiceConnection } from '../connection/job-service-connection.js';
 import { isTerminalState, jobFromProto, type Job } from '../job.js';
 import { Backoff, type RetryOptions } from '../retry/backoff.js';
-import { delay } from '../retry/delay.js';
 import { isRetryableFailure } from '../retry/retryable-failure.js';
 import { SluiceClientError } from '../sluice-client-error.js';
 import { StreamReader } from './stream-reader.js';
@@ -87,7 +87,8 @@ export async function* watchJobs(options: JobWatchOptions): AsyncGenerator<Job, 
     }
     failures += 1;
     if (failures >= options.retry.maxAttempts) throw failure;
-    await delay(backoff.next(), signal);
+    // The timer rejects with an AbortError: the caller gets the signal's own reason instead.
+    await delay(backoff.next(), undefined, { signal }).catch(() => signal?.throwIfAborted());
   }
 }
 

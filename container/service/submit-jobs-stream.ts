@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { status, type ServerDuplexStream } from '@grpc/grpc-js';
 import { ValidationError } from '../../core/errors/index.js';
 import type { Logger } from '../../core/logging/logger.js';
@@ -5,7 +6,6 @@ import type {
   SubmitJobsRequest,
   SubmitJobsResponse,
 } from '../../proto/gen/ts/sluice/v1/job_service.js';
-import { abortableDelay } from '../limits/abortable-delay.js';
 import type { TenantRateLimiter } from '../limits/tenant-rate-limiter.js';
 import type { ChannelProducers } from '../producer/channel-producers.js';
 import { GroupSendOrder } from '../submit/group-send-order.js';
@@ -130,14 +130,14 @@ export class SubmitJobsStream {
         submission.groupKey === ''
           ? undefined
           : this.#order.turn(`${submission.channel}\u0000${submission.groupKey}`);
-      if (this.#limiter !== undefined) {
-        // The item holds its group turn while it waits; a stopped wait hands it on.
-        await abortableDelay(this.#limiter.reserve(this.#tenant), this.#callEnded).catch(
-          (error: unknown) => {
-            turn?.release();
-            throw error;
-          },
-        );
+      const waitMs = this.#limiter?.reserve(this.#tenant) ?? 0;
+      // The item holds its group turn while it waits; a stopped wait hands it on. No wait, no
+      // timer: an item under its tenant's rate goes on in the same turn.
+      if (waitMs > 0 || this.#callEnded.aborted) {
+        await delay(waitMs, undefined, { signal: this.#callEnded }).catch(() => {
+          turn?.release();
+          this.#callEnded.throwIfAborted();
+        });
       }
       const ack = await this.#submitter.submit(this.#tenant, submission, {
         waitForRoom: true,

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { credentials, type Metadata, type ServiceError } from '@grpc/grpc-js';
 import { createLogger } from '../../core/logging/logger.js';
 import {
@@ -73,7 +74,7 @@ export async function eventually(condition: () => boolean, timeoutMs = 10_000): 
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await delay(5);
   }
 }
 

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { ReceiveMessageCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
@@ -214,7 +215,7 @@ export async function waitForJob(
     if (Date.now() > deadline) {
       throw new Error(`job ${key.jobId} still ${record?.state ?? 'absent'} after ${timeoutMs} ms`);
     }
-    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+    await delay(POLL_INTERVAL_MS);
   }
 }
 

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 /** Re-checks `condition` every `intervalMs` until it holds, or throws after `timeoutMs`. */
 export async function waitUntil(
   condition: () => Promise<boolean>,
@@ -6,6 +7,6 @@ export async function waitUntil(
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    await delay(intervalMs);
   }
 }
