@@ -53,18 +53,39 @@ export function testSqsClient(endpoint: string, options: { maxAttempts?: number 
   });
 }
 
-/** Messages in `queueUrl`, visible or in flight (what "nothing enqueued" checks). */
-export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
+/** A queue's messages by where they are: waiting to be received, or received and not yet deleted. */
+export interface QueueCounts {
+  visible: number;
+  inFlight: number;
+}
+
+/**
+ * The messages of `queueUrl`, visible and in flight (SQS's approximate
+ * counts, exact on the emulator): what "its message waits in the queue"
+ * checks.
+ *
+ * @example
+ * ```ts
+ * const { visible, inFlight } = await queueCounts(sqs, queueUrl);
+ * ```
+ */
+export async function queueCounts(sqs: SQSClient, queueUrl: string): Promise<QueueCounts> {
   const { Attributes } = await sqs.send(
     new GetQueueAttributesCommand({
       QueueUrl: queueUrl,
       AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
     }),
   );
-  return (
-    Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
-    Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
-  );
+  return {
+    visible: Number(Attributes?.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
+  };
+}
+
+/** Messages in `queueUrl`, visible or in flight (what "nothing enqueued" checks). */
+export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { visible, inFlight } = await queueCounts(sqs, queueUrl);
+  return visible + inFlight;
 }
 
 /**

@@ -1,2 +1,2 @@
 /** Messages in a queue, visible or in flight: the front's test bed owns the one definition. */
-export { queueDepth } from '../../container/testing/aws-test-bed.js';
+export { queueCounts, queueDepth, type QueueCounts } from '../../container/testing/aws-test-bed.js';
