@@ -3,23 +3,21 @@ import { Backoff } from './backoff.js';
 const OPTIONS = { maxAttempts: 5, initialBackoffMs: 100, maxBackoffMs: 1_000, multiplier: 2 };
 
 describe('Backoff', () => {
-  it('grows each delay by the multiplier up to the cap', () => {
-    const backoff = new Backoff(OPTIONS, () => 1);
-    expect([1, 2, 3, 4, 5, 6].map(() => backoff.next())).toEqual([
-      100, 200, 400, 800, 1_000, 1_000,
-    ]);
+  it('grows the cap of each delay by the multiplier up to the maximum', () => {
+    const backoff = new Backoff(OPTIONS, () => 0.5);
+    expect([1, 2, 3, 4, 5, 6].map(() => backoff.next())).toEqual([50, 100, 200, 400, 500, 500]);
   });
 
-  it('randomises each delay over its upper half, never down to zero', () => {
+  it('draws each delay at random below its cap (full jitter)', () => {
     const backoff = new Backoff(OPTIONS, () => 0);
-    expect([backoff.next(), backoff.next()]).toEqual([50, 100]);
+    expect([backoff.next(), backoff.next()]).toEqual([0, 0]);
   });
 
   it('starts again from the initial delay after a reset', () => {
-    const backoff = new Backoff(OPTIONS, () => 1);
+    const backoff = new Backoff(OPTIONS, () => 0.5);
     backoff.next();
     backoff.next();
     backoff.reset();
-    expect(backoff.next()).toBe(100);
+    expect(backoff.next()).toBe(50);
   });
 });

@@ -1,3 +1,5 @@
+import { fullJitterDelayMs } from '../../core/retry/full-jitter-backoff.js';
+
 /**
  * How the client retries calls and reconnects streams.
  *
@@ -12,11 +14,11 @@ export interface RetryOptions {
    * stream (a stream that made progress starts counting again).
    */
   maxAttempts: number;
-  /** The first delay. */
+  /** The cap of the first delay. */
   initialBackoffMs: number;
   /** The cap on any delay. */
   maxBackoffMs: number;
-  /** How much each delay grows. */
+  /** How much the cap grows with each retry. */
   multiplier: number;
 }
 
@@ -35,41 +37,37 @@ export const DEFAULT_RETRY_OPTIONS: Readonly<RetryOptions> = Object.freeze({
   multiplier: 2,
 });
 
-/** The share of each delay that is randomised ("equal jitter"). */
-const JITTER_FRACTION = 0.5;
-
 /**
- * Exponential backoff with jitter: delays grow by `multiplier` up to
- * `maxBackoffMs`, each randomised over its upper half, so clients that failed
- * together do not retry together and no delay collapses to zero.
+ * Exponential backoff with full jitter, counting its own retries: the
+ * `n`-th `next()` is `fullJitterDelayMs(n, options)` (uniform below a cap that
+ * grows by `multiplier` up to `maxBackoffMs`), so clients that failed
+ * together do not retry together.
  *
  * @example
  * ```ts
  * const backoff = new Backoff(DEFAULT_RETRY_OPTIONS);
- * await delay(backoff.next(), signal);
+ * await setTimeout(backoff.next(), undefined, { signal });
  * backoff.reset(); // after a success
  * ```
  */
 export class Backoff {
   readonly #options: RetryOptions;
   readonly #random: () => number;
-  #nextBaseMs: number;
+  #retries = 0;
 
   constructor(options: RetryOptions, random: () => number = Math.random) {
     this.#options = options;
     this.#random = random;
-    this.#nextBaseMs = options.initialBackoffMs;
   }
 
-  /** The delay before the next attempt; each call grows the following one. */
+  /** The delay before the next attempt; each call grows the cap of the following one. */
   next(): number {
-    const base = Math.min(this.#nextBaseMs, this.#options.maxBackoffMs);
-    this.#nextBaseMs = base * this.#options.multiplier;
-    return base * (1 - JITTER_FRACTION) + base * JITTER_FRACTION * this.#random();
+    this.#retries += 1;
+    return fullJitterDelayMs(this.#retries, this.#options, this.#random);
   }
 
   /** Starts again from `initialBackoffMs`. */
   reset(): void {
-    this.#nextBaseMs = this.#options.initialBackoffMs;
+    this.#retries = 0;
   }
 }

@@ -8,7 +8,7 @@ import { ConnectTimeoutError, type SluiceClientError } from '../sluice-client-er
  *
  * @example
  * ```ts
- * if (isRetryableFailure(error) && idempotent) await delay(backoff.next());
+ * if (isRetryableFailure(error) && idempotent) await setTimeout(backoff.next(), undefined, { signal });
  * ```
  */
 export function isRetryableFailure(error: SluiceClientError): boolean {

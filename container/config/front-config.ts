@@ -15,7 +15,7 @@ import {
   DEFAULT_MAX_IN_FLIGHT_BATCHES,
   DEFAULT_MAX_PENDING,
 } from '../producer/auto-batcher.js';
-import { DEFAULT_RETRY_POLICY } from '../producer/full-jitter-backoff.js';
+import { DEFAULT_RETRY_POLICY } from '../producer/retry-policy.js';
 import type { ProducerTunables } from '../producer/channel-producers.js';
 import { DEFAULT_STREAM_MAX_IN_FLIGHT } from '../service/submit-jobs-stream.js';
 import { DEFAULT_MAX_WATCH_JOBS } from '../service/watch-jobs-stream.js';

@@ -5,11 +5,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { ResourceExhaustedError, UnavailableError } from '../../core/errors/index.js';
 import type { Logger } from '../../core/logging/logger.js';
-import {
-  DEFAULT_RETRY_POLICY,
-  fullJitterDelayMs,
-  type RetryPolicy,
-} from './full-jitter-backoff.js';
+import { fullJitterDelayMs } from '../../core/retry/full-jitter-backoff.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import { MessageRejectedError } from './message-rejected-error.js';
 import { isRetryableEntryFailure, isRetryableSqsError } from './retryable-sqs-error.js';
 

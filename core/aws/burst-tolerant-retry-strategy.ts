@@ -1,4 +1,5 @@
 import type { RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
+import { fullJitterDelayMs } from '../retry/full-jitter-backoff.js';
 
 /** First retry waits up to this (full jitter); each further retry doubles it. */
 const BASE_DELAY_MS = 50;
@@ -113,7 +114,11 @@ export class BurstTolerantRetryStrategy implements RetryStrategyV2 {
     }
     this.#capacity -= cost;
     const base = throttled ? THROTTLING_BASE_DELAY_MS : BASE_DELAY_MS;
-    let delayMs = Math.floor(this.#random() * Math.min(MAX_DELAY_MS, base * 2 ** retries));
+    let delayMs = fullJitterDelayMs(
+      retries + 1,
+      { initialBackoffMs: base, maxBackoffMs: MAX_DELAY_MS },
+      this.#random,
+    );
     const hint = errorInfo.retryAfterHint;
     if (hint !== undefined) {
       delayMs = Math.min(MAX_DELAY_MS, Math.max(delayMs, hint.getTime() - Date.now()));

@@ -9,8 +9,12 @@ describe('retryDelaySeconds', () => {
     expect([1, 2, 3, 4].map(top)).toEqual([1, 2, 4, 8]);
   });
 
-  it('keeps at least half the exponential delay whatever the jitter', () => {
-    expect(retryDelaySeconds(4, { ...options, random: () => 0 })).toBe(4);
+  it('draws the delay at random below the cap, rounded up to whole seconds', () => {
+    expect(retryDelaySeconds(4, { ...options, random: () => 0.3 })).toBe(3);
+  });
+
+  it('waits at least a second however low the draw', () => {
+    expect(retryDelaySeconds(4, { ...options, random: () => 0 })).toBe(1);
   });
 
   it('never exceeds the channel cap', () => {
