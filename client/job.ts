@@ -3,6 +3,8 @@ import {
   JobState as ProtoJobState,
   type Job as ProtoJob,
 } from '../proto/gen/ts/sluice/v1/job_service.js';
+import { JOB_STATES, type JobState as CoreJobState } from '../core/jobs/job.js';
+import { TERMINAL_STATES } from '../core/jobs/state-machine.js';
 import { JobResult } from './job-result.js';
 import { SluiceClientError, statusName, type StatusName } from './sluice-client-error.js';
 
@@ -14,8 +16,7 @@ import { SluiceClientError, statusName, type StatusName } from './sluice-client-
  * if (job.state === 'DEAD_LETTERED') alert(job.error?.message);
  * ```
  */
-export type JobState =
-  'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'DEAD_LETTERED' | 'CANCELLED';
+export type JobState = CoreJobState;
 
 /**
  * The states a job never leaves.
@@ -25,21 +26,12 @@ export type JobState =
  * const finished = jobs.filter((job) => TERMINAL_JOB_STATES.has(job.state));
  * ```
  */
-export const TERMINAL_JOB_STATES: ReadonlySet<JobState> = new Set([
-  'SUCCEEDED',
-  'FAILED',
-  'DEAD_LETTERED',
-  'CANCELLED',
-]);
+export const TERMINAL_JOB_STATES: ReadonlySet<JobState> = TERMINAL_STATES;
 
-const STATE_FROM_PROTO: ReadonlyMap<ProtoJobState, JobState> = new Map([
-  [ProtoJobState.JOB_STATE_QUEUED, 'QUEUED'],
-  [ProtoJobState.JOB_STATE_RUNNING, 'RUNNING'],
-  [ProtoJobState.JOB_STATE_SUCCEEDED, 'SUCCEEDED'],
-  [ProtoJobState.JOB_STATE_FAILED, 'FAILED'],
-  [ProtoJobState.JOB_STATE_DEAD_LETTERED, 'DEAD_LETTERED'],
-  [ProtoJobState.JOB_STATE_CANCELLED, 'CANCELLED'],
-]);
+/** The wire enum's name for each state is `JOB_STATE_<state>`. */
+const STATE_FROM_PROTO: ReadonlyMap<ProtoJobState, JobState> = new Map(
+  JOB_STATES.map((state) => [ProtoJobState[`JOB_STATE_${state}`], state]),
+);
 
 /**
  * An error recorded on a job (why it failed, or its last transient failure).

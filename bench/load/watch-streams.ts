@@ -1,3 +1,4 @@
+import { TERMINAL_STATES } from '../../core/jobs/state-machine.js';
 import { status as grpcStatus, type ClientReadableStream } from '@grpc/grpc-js';
 import {
   JobState,
@@ -5,16 +6,14 @@ import {
   type WatchJobsResponse,
 } from '../../proto/gen/ts/sluice/v1/job_service.js';
 
-const TERMINAL_STATES = new Set([
-  JobState.JOB_STATE_SUCCEEDED,
-  JobState.JOB_STATE_FAILED,
-  JobState.JOB_STATE_DEAD_LETTERED,
-  JobState.JOB_STATE_CANCELLED,
-]);
+/** The terminal states of the API enum (the wire name of each state is `JOB_STATE_<state>`). */
+const TERMINAL_PROTO_STATES: ReadonlySet<JobState> = new Set(
+  [...TERMINAL_STATES].map((state) => JobState[`JOB_STATE_${state}`]),
+);
 
 /** Whether a job in `state` will never change again. */
 export function isTerminalState(state: JobState): boolean {
-  return TERMINAL_STATES.has(state);
+  return TERMINAL_PROTO_STATES.has(state);
 }
 
 /** How a watch stream ended. */
