@@ -1,3 +1,5 @@
+import { NETWORK_ERROR_CODES } from '../errors/dependency-failure.js';
+
 /** Error names (or codes) of throttling and server-side trouble worth another try. */
 const RETRYABLE_NAMES: ReadonlySet<string> = new Set([
   'ThrottlingException',
@@ -12,20 +14,6 @@ const RETRYABLE_NAMES: ReadonlySet<string> = new Set([
   'TimeoutError',
   'AbortError',
   'KmsThrottled',
-]);
-
-/** Socket errors of a dropped or refused connection. */
-const NETWORK_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ECONNABORTED',
-  'ERR_HTTP2_STREAM_ERROR',
 ]);
 
 /** The lowest HTTP status of a server fault. */
@@ -55,7 +43,7 @@ export function isRetryableSqsError(error: unknown): boolean {
   const shape = error as SdkErrorShape;
   if (shape.$retryable !== undefined && shape.$retryable !== null) return true;
   if (typeof shape.name === 'string' && RETRYABLE_NAMES.has(shape.name)) return true;
-  if (typeof shape.code === 'string' && NETWORK_CODES.has(shape.code)) return true;
+  if (typeof shape.code === 'string' && NETWORK_ERROR_CODES.has(shape.code)) return true;
   const status = shape.$metadata?.httpStatusCode;
   return (
     typeof status === 'number' &&

@@ -48,6 +48,7 @@ export function toProtoJob(record: JobRecord): Job {
             code: record.error.code,
             message: record.error.message,
             field: record.error.field ?? '',
+            jobId: '',
           },
     progress:
       record.progress === undefined

@@ -12,7 +12,17 @@ import { ChannelProducers } from '../producer/channel-producers.js';
 import { startAwsTestBed, testSqsClient, type AwsTestBed } from '../testing/aws-test-bed.js';
 import { submitRequest } from '../testing/front-test-bed.js';
 import { startSqsFaultProxy } from '../testing/sqs-fault-proxy.js';
-import { JobSubmitter, type JobSubmitterOptions } from './job-submitter.js';
+import {
+  AWS_ERRORS,
+  startAwsFaultProxy,
+  type AwsFaultProxy,
+} from '../../test/support/aws-fault-proxy.js';
+import { JobMayExistError } from '../errors/job-may-exist-error.js';
+import {
+  DEFAULT_RECORD_RETRY_POLICY,
+  JobSubmitter,
+  type JobSubmitterOptions,
+} from './job-submitter.js';
 
 const TENANT = 'default';
 let bed: AwsTestBed;
@@ -171,24 +181,89 @@ describe('JobSubmitter', () => {
     await proxy.close();
   });
 
-  it('fails with UnavailableError when the record cannot be written, leaving the message for its consumer', async () => {
-    const unreachable = new DynamoDBClient({
-      region: 'us-east-1',
-      endpoint: 'http://127.0.0.1:1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      maxAttempts: 1,
-    });
-    const jobs = submitter({
-      table: new JobsTable({
-        client: DynamoDBDocumentClient.from(unreachable),
+  describe('when DynamoDB fails the record write after SQS accepted the message', () => {
+    let proxy: AwsFaultProxy;
+    let dynamodb: DynamoDBClient;
+    let proxiedTable: JobsTable;
+    /** PutItem calls to fail from now on (a negative count: all of them). */
+    let failPuts = 0;
+
+    beforeAll(async () => {
+      proxy = await startAwsFaultProxy({ dynamodb: bed.emulators.dynamoEndpoint }, ({ action }) => {
+        if (action !== 'PutItem' || failPuts === 0) return { kind: 'forward' };
+        failPuts -= 1;
+        return { kind: 'fail', ...AWS_ERRORS.dynamodb.serverError };
+      });
+      // One attempt per SDK call: the retries seen are the submitter's own.
+      dynamodb = new DynamoDBClient({
+        region: 'us-east-1',
+        endpoint: proxy.endpoint,
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        maxAttempts: 1,
+      });
+      proxiedTable = new JobsTable({
+        client: DynamoDBDocumentClient.from(dynamodb),
         tableName: bed.resources.tableName,
-      }),
+      });
     });
-    const before = await queueDepth();
-    await expect(jobs.submit(TENANT, jobs.validate(input()))).rejects.toBeInstanceOf(
-      UnavailableError,
-    );
-    expect(await queueDepth()).toBe(before + 1);
-    unreachable.destroy();
+
+    afterAll(async () => {
+      dynamodb.destroy();
+      await proxy.close();
+    });
+
+    const putCalls = (): number => proxy.calls.get('PutItem') ?? 0;
+    const quickRetries = { ...DEFAULT_RECORD_RETRY_POLICY, initialBackoffMs: 1, maxBackoffMs: 5 };
+
+    it('writes the record on a later try of its own and acknowledges the job', async () => {
+      const jobs = submitter({ table: proxiedTable, recordRetry: quickRetries });
+      const puts = putCalls();
+      failPuts = 2;
+      const ack = await jobs.submit(TENANT, jobs.validate(input()));
+      expect(putCalls() - puts).toBe(3);
+      expect(await table.get({ tenant: TENANT, jobId: ack.jobId })).toMatchObject({
+        state: 'QUEUED',
+        sequenceNumber: ack.sequenceNumber,
+      });
+    });
+
+    it('fails a submit without a key with JobMayExistError naming the job, after its retries, leaving one message for its consumer', async () => {
+      const jobId = createJobIdGenerator()();
+      const jobs = submitter({
+        table: proxiedTable,
+        recordRetry: quickRetries,
+        nextJobId: () => jobId,
+      });
+      const before = await queueDepth();
+      const puts = putCalls();
+      failPuts = -1;
+      const failure = await jobs.submit(TENANT, jobs.validate(input())).catch((e: unknown) => e);
+      failPuts = 0;
+      expect(failure).toBeInstanceOf(JobMayExistError);
+      expect(failure).toMatchObject({ status: 'UNKNOWN', jobId });
+      expect((failure as Error).message).toContain('do not resubmit it without an idempotency key');
+      expect((failure as Error).message).not.toContain('retrying is safe');
+      expect(putCalls() - puts).toBe(quickRetries.maxAttempts);
+      expect(await queueDepth()).toBe(before + 1);
+      expect(await table.get({ tenant: TENANT, jobId })).toBeUndefined();
+    });
+
+    it('fails a keyed submit with UnavailableError saying a retry is safe, and the retry answers with the same job', async () => {
+      const jobs = submitter({ table: proxiedTable, recordRetry: quickRetries });
+      const request = jobs.validate(input({ idempotencyKey: 'record-write-fails' }));
+      const before = await queueDepth();
+      failPuts = -1;
+      const failure = await jobs.submit(TENANT, request).catch((e: unknown) => e);
+      failPuts = 0;
+      expect(failure).toBeInstanceOf(UnavailableError);
+      expect((failure as Error).message).toContain(
+        'retrying with the same idempotency key is safe',
+      );
+
+      const retried = await jobs.submit(TENANT, request);
+      expect(retried.jobId).toBe(deterministicJobId(TENANT, 'default', 'record-write-fails'));
+      expect(await table.get({ tenant: TENANT, jobId: retried.jobId })).toBeDefined();
+      expect(await queueDepth()).toBe(before + 1);
+    });
   });
 });

@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Channel } from '../../core/channels/channel-config.js';
 import {
   encodeEnvelope,
   messageGroupId,
   type MessageEnvelope,
 } from '../../core/envelope/message-envelope.js';
-import { UnavailableError } from '../../core/errors/index.js';
+import { SluiceError, UnavailableError } from '../../core/errors/index.js';
 import { createJobIdGenerator, deterministicJobId } from '../../core/jobs/job-ids.js';
 import type { JobKey } from '../../core/jobs/job.js';
 import { jobRecordFromEnvelope } from '../../core/jobs/job-record-from-envelope.js';
 import type { JobsTable } from '../../core/jobs/jobs-table.js';
+import { fullJitterDelayMs, type BackoffPolicy } from '../../core/retry/full-jitter-backoff.js';
 import {
   validateSubmission,
   type JobSubmission,
@@ -17,9 +19,39 @@ import {
 } from '../../core/validation/job-submission.js';
 import type { SubmitLimits } from '../../core/validation/limits.js';
 import { callDependency } from '../errors/call-dependency.js';
+import { isDependencyFailure } from '../errors/dependency-failure.js';
+import { JobMayExistError } from '../errors/job-may-exist-error.js';
 import type { SentMessage } from '../producer/auto-batcher.js';
 import type { ChannelProducers } from '../producer/channel-producers.js';
+import { isRetryableSqsError } from '../producer/retryable-sqs-error.js';
 import type { SendTurn } from './group-send-order.js';
+
+/** How the front retries writing a job's record: the backoff's delays plus when to stop. */
+export interface RecordRetryPolicy extends BackoffPolicy {
+  /** Tries of the write, the first included. */
+  maxAttempts: number;
+  /** No new try starts this long after the first. */
+  giveUpAfterMs: number;
+}
+
+/**
+ * How the front retries writing a job's record once SQS accepted its message
+ * (on top of the SDK's own attempts): a few tries with full-jitter backoff,
+ * none started 5 s after the first, so a brief DynamoDB hiccup does not turn
+ * an enqueued job into a failed submit, and the answer still comes well
+ * inside a client's deadline (30 s by default).
+ *
+ * @example
+ * ```ts
+ * new JobSubmitter({ ...options, recordRetry: { ...DEFAULT_RECORD_RETRY_POLICY, maxAttempts: 2 } });
+ * ```
+ */
+export const DEFAULT_RECORD_RETRY_POLICY: Readonly<RecordRetryPolicy> = Object.freeze({
+  initialBackoffMs: 50,
+  maxBackoffMs: 1_000,
+  maxAttempts: 5,
+  giveUpAfterMs: 5_000,
+});
 
 /** What a submit answers: the fields of `sluice.v1.SubmitJobResponse`. */
 export interface SubmitAck {
@@ -58,6 +90,10 @@ export interface JobSubmitterOptions {
   now?: () => number;
   /** A random token per submit, telling a resubmission from the submit that created the job. */
   newSubmitToken?: () => string;
+  /** Retries of the record write after the message was accepted (default `DEFAULT_RECORD_RETRY_POLICY`). */
+  recordRetry?: Readonly<RecordRetryPolicy>;
+  /** Uniform in [0, 1) for the retry jitter (default `Math.random`). */
+  random?: () => number;
 }
 
 /**
@@ -68,8 +104,16 @@ export interface JobSubmitterOptions {
  * record conditionally — when it already exists (a racing submit, or a
  * consumer that got the message first) the stored submit token tells whose
  * job it is; (4) ack. Nothing is acknowledged before the queue accepted the
- * message and the record exists; failures of SQS or DynamoDB surface as
- * `UnavailableError`, and retrying them is safe.
+ * message and the record exists.
+ *
+ * What a failure tells the caller is what is true for it. Before anything
+ * was enqueued, and for a submit with an idempotency key (a resubmit answers
+ * with the same job), it is `UnavailableError`: retrying is safe. Once the
+ * message may be in the queue, a submit without a key must not be repeated —
+ * the message runs and its consumer writes the record — so the record write
+ * is retried here (`recordRetry`) and, if it still fails, the submit fails
+ * with `JobMayExistError`, carrying the job id to follow with GetJob. A
+ * programming error passes through (INTERNAL).
  *
  * @example
  * ```ts
@@ -85,6 +129,8 @@ export class JobSubmitter {
   readonly #nextJobId: () => string;
   readonly #now: () => number;
   readonly #newSubmitToken: () => string;
+  readonly #recordRetry: Readonly<RecordRetryPolicy>;
+  readonly #random: () => number;
 
   constructor(options: JobSubmitterOptions) {
     this.#table = options.table;
@@ -94,6 +140,8 @@ export class JobSubmitter {
     this.#nextJobId = options.nextJobId ?? createJobIdGenerator();
     this.#now = options.now ?? Date.now;
     this.#newSubmitToken = options.newSubmitToken ?? randomUUID;
+    this.#recordRetry = options.recordRetry ?? DEFAULT_RECORD_RETRY_POLICY;
+    this.#random = options.random ?? Math.random;
   }
 
   /**
@@ -159,29 +207,93 @@ export class JobSubmitter {
       deduplicationId: envelope.jobId,
     });
     options.turn?.release();
-    return callDependency('enqueue the job', () => sending);
+    try {
+      return await callDependency('enqueue the job', () => sending);
+    } catch (error) {
+      throw this.#enqueueFailure(envelope, error);
+    }
   }
 
-  /** (3): creates the QUEUED record, or reads the one that was there first. */
+  /**
+   * The producer gave up after failures that may have reached SQS (a
+   * timeout, a dropped connection, a 5xx: the message may be in the queue).
+   * With a key a resubmit is safe (same job id, same deduplication id);
+   * without one it is reported as a job that may exist. A refusal SQS
+   * answered, a full producer or a shutdown enqueued nothing.
+   */
+  #enqueueFailure(envelope: MessageEnvelope, error: unknown): unknown {
+    const ambiguous = error instanceof UnavailableError && isRetryableSqsError(error.cause);
+    if (!ambiguous || envelope.idempotencyKey !== '') return error;
+    return new JobMayExistError(
+      envelope.jobId,
+      `the queue did not confirm job ${envelope.jobId}, but may have accepted it ` +
+        '(then it will run, and GetJob finds it once a consumer took it)',
+      { cause: error },
+    );
+  }
+
+  /**
+   * (3): creates the QUEUED record, or reads the one that was there first.
+   * The message is in the queue by now, so this runs even when the call
+   * ended meanwhile (the table then agrees with the queue at once), retried
+   * on dependency failures within `recordRetry`.
+   */
   async #record(envelope: MessageEnvelope, sent: SentMessage): Promise<SubmitAck> {
     const key: JobKey = { tenant: envelope.tenant, jobId: envelope.jobId };
     const record = jobRecordFromEnvelope(envelope, {
       sequenceNumber: sent.sequenceNumber,
       now: this.#now(),
     });
-    const created = await callDependency('record the job', () => this.#table.create(record));
-    if (created) {
-      return { jobId: key.jobId, duplicate: false, sequenceNumber: sent.sequenceNumber };
+    const started = this.#now();
+    try {
+      const created = await this.#persistently(started, () => this.#table.create(record));
+      if (created) {
+        return { jobId: key.jobId, duplicate: false, sequenceNumber: sent.sequenceNumber };
+      }
+      const existing = await this.#persistently(started, () => this.#table.get(key));
+      // Records are deleted only by TTL, long after any submit: a glitch of the table.
+      if (existing === undefined) throw this.#unrecorded(envelope, undefined);
+      return {
+        jobId: key.jobId,
+        duplicate: existing.submitToken !== envelope.submitToken,
+        sequenceNumber: existing.sequenceNumber,
+      };
+    } catch (error) {
+      if (error instanceof SluiceError || !isDependencyFailure(error)) throw error;
+      throw this.#unrecorded(envelope, error);
     }
-    const existing = await callDependency('read the job', () => this.#table.get(key));
-    if (existing === undefined) {
-      // Records are deleted only by TTL, long after any submit; treat as a glitch to retry.
-      throw new UnavailableError('the job record could not be read back; retry the submit');
+  }
+
+  /** Runs `call`, again after a dependency failure while the policy allows (since `started`). */
+  async #persistently<T>(started: number, call: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await call();
+      } catch (error) {
+        const policy = this.#recordRetry;
+        const waitMs = fullJitterDelayMs(attempt, policy, this.#random);
+        const outOfTime = this.#now() + waitMs - started >= policy.giveUpAfterMs;
+        if (!isDependencyFailure(error) || attempt >= policy.maxAttempts || outOfTime) {
+          throw error;
+        }
+        await delay(waitMs);
+      }
     }
-    return {
-      jobId: key.jobId,
-      duplicate: existing.submitToken !== envelope.submitToken,
-      sequenceNumber: existing.sequenceNumber,
-    };
+  }
+
+  /** The failure of a submit whose message is queued but whose record could not be written. */
+  #unrecorded(envelope: MessageEnvelope, cause: unknown): SluiceError {
+    if (envelope.idempotencyKey !== '') {
+      return new UnavailableError(
+        `job ${envelope.jobId} was enqueued but its record could not be written; ` +
+          'retrying with the same idempotency key is safe (it answers with this job)',
+        { cause },
+      );
+    }
+    return new JobMayExistError(
+      envelope.jobId,
+      `job ${envelope.jobId} was enqueued and will run, but its record could not be written yet`,
+      { cause },
+    );
   }
 }

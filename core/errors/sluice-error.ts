@@ -3,6 +3,7 @@
  * google.rpc.Code so every part of the system speaks the same vocabulary.
  */
 export type ErrorStatus =
+  | 'UNKNOWN'
   | 'INVALID_ARGUMENT'
   | 'NOT_FOUND'
   | 'FAILED_PRECONDITION'

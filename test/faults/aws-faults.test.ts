@@ -1,11 +1,7 @@
 import { status } from '@grpc/grpc-js';
-import {
-  createAwsClients,
-  destroyAwsClients,
-  type AwsClients,
-} from '../../core/aws/aws-clients.js';
+import { destroyAwsClients, type AwsClients } from '../../core/aws/aws-clients.js';
 import { deterministicJobId } from '../../core/jobs/job-ids.js';
-import { JobsTable } from '../../core/jobs/jobs-table.js';
+import type { JobsTable } from '../../core/jobs/jobs-table.js';
 import {
   startEmbeddedEmulators,
   type EmbeddedEmulators,
@@ -31,6 +27,7 @@ import {
   type SubmitOutcome,
 } from './support/call-outcomes.js';
 import { defaultQueueUrl } from './support/default-queue.js';
+import { connectDirect } from './support/direct-aws.js';
 import { reportFaultCounts } from './support/fault-report.js';
 import { auditQueue } from './support/job-checks.js';
 
@@ -73,15 +70,7 @@ beforeAll(async () => {
     consumers: false,
     frontEnv: FRONT_ENV,
   });
-  direct = createAwsClients({
-    region: system.runtime.aws.region,
-    sqsEndpoint: emulators.sqsEndpoint,
-    dynamoEndpoint: emulators.dynamoEndpoint,
-  });
-  directTable = new JobsTable({
-    client: direct.documents,
-    tableName: system.runtime.resources.tableName,
-  });
+  ({ clients: direct, table: directTable } = connectDirect(emulators, system.runtime));
 });
 
 afterAll(async () => {

@@ -162,6 +162,12 @@ export interface Error {
   message: string;
   /** The request field at fault, if any (for example "job.channel"). */
   field: string;
+  /**
+   * The id of a job that may exist although its submit failed (its message
+   * was enqueued, so it will run): follow it with GetJob, and never resubmit
+   * it without an idempotency key. Empty otherwise.
+   */
+  jobId: string;
 }
 
 /** GetJobRequest names one job. */
@@ -870,7 +876,7 @@ export const SubmitJobsResponse: MessageFns<SubmitJobsResponse> = {
 };
 
 function createBaseError(): Error {
-  return { code: 0, message: "", field: "" };
+  return { code: 0, message: "", field: "", jobId: "" };
 }
 
 export const Error: MessageFns<Error> = {
@@ -883,6 +889,9 @@ export const Error: MessageFns<Error> = {
     }
     if (message.field !== "") {
       writer.uint32(26).string(message.field);
+    }
+    if (message.jobId !== "") {
+      writer.uint32(34).string(message.jobId);
     }
     return writer;
   },
@@ -924,6 +933,14 @@ export const Error: MessageFns<Error> = {
             message.field = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.jobId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -941,6 +958,11 @@ export const Error: MessageFns<Error> = {
       code: isSet(object.code) ? globalThis.Number(object.code) : 0,
       message: isSet(object.message) ? globalThis.String(object.message) : "",
       field: isSet(object.field) ? globalThis.String(object.field) : "",
+      jobId: isSet(object.jobId)
+        ? globalThis.String(object.jobId)
+        : isSet(object.job_id)
+        ? globalThis.String(object.job_id)
+        : "",
     };
   },
 
@@ -955,6 +977,9 @@ export const Error: MessageFns<Error> = {
     if (message.field !== "") {
       obj.field = message.field;
     }
+    if (message.jobId !== "") {
+      obj.jobId = message.jobId;
+    }
     return obj;
   },
 
@@ -966,6 +991,7 @@ export const Error: MessageFns<Error> = {
     message.code = object.code ?? 0;
     message.message = object.message ?? "";
     message.field = object.field ?? "";
+    message.jobId = object.jobId ?? "";
     return message;
   },
 };
