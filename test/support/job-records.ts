@@ -1,3 +1,4 @@
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { JobRecord } from '../../core/jobs/job.js';
 import type { JobsTable } from '../../core/jobs/jobs-table.js';
 
@@ -28,4 +29,29 @@ export async function readRecords(
     for (const record of await table.batchGet(keys)) records.set(record.jobId, record);
   }
   return records;
+}
+
+/**
+ * Every item in the jobs table, counted with a paginated Scan: only a test
+ * on an emulator may afford it, to check that a call "changed nothing".
+ *
+ * @example
+ * ```ts
+ * const before = await countRecords(runtime.clients.documents, runtime.resources.tableName);
+ * ```
+ */
+export async function countRecords(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+): Promise<number> {
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(
+      new ScanCommand({ TableName: tableName, Select: 'COUNT', ExclusiveStartKey: startKey }),
+    );
+    count += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return count;
 }
