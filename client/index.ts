@@ -46,6 +46,7 @@ export {
 export {
   ConnectTimeoutError,
   FIELD_METADATA_KEY,
+  JOB_ID_METADATA_KEY,
   SluiceClientError,
   statusName,
   type StatusName,

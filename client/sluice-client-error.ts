@@ -10,6 +10,23 @@ import { Metadata, status as Status, type ServiceError, type StatusObject } from
  */
 export const FIELD_METADATA_KEY = 'sluice-field';
 
+/**
+ * The trailing-metadata key in which the front names a job that may exist
+ * although its submit failed (status `UNKNOWN`: the message was enqueued).
+ *
+ * @example
+ * ```ts
+ * const jobId = status.metadata.get(JOB_ID_METADATA_KEY)[0];
+ * ```
+ */
+export const JOB_ID_METADATA_KEY = 'sluice-job-id';
+
+/** A trailer's first value as a string; `undefined` when absent or empty. */
+function trailer(metadata: Metadata | undefined, key: string): string | undefined {
+  const value = metadata?.get(key)[0];
+  return value === undefined || value === '' ? undefined : String(value);
+}
+
 /** The google.rpc.Code names, indexed by their numeric value. */
 const STATUS_NAMES = [
   'OK',
@@ -69,6 +86,8 @@ export interface SluiceClientErrorInit {
   details: string;
   /** The request field at fault, when one is named. */
   field?: string;
+  /** The job that may exist although the submit failed, when the server names one. */
+  jobId?: string;
   /** The call's trailing metadata, when the error came from the server. */
   metadata?: Metadata;
   cause?: unknown;
@@ -99,6 +118,13 @@ export class SluiceClientError extends Error {
   readonly details: string;
   /** The request field at fault (from the `sluice-field` trailer or the item's error). */
   readonly field: string | undefined;
+  /**
+   * Set when the submit failed but its job may exist (`UNKNOWN`: the job was
+   * enqueued and will run; from the `sluice-job-id` trailer or the item's
+   * `job_id`). Follow it with `get`/`watch`; resubmitting without an
+   * idempotency key would create a second job, so the client never does.
+   */
+  readonly jobId: string | undefined;
   /** The trailing metadata of the failed call, when there was one. */
   readonly metadata: Metadata | undefined;
 
@@ -114,12 +140,13 @@ export class SluiceClientError extends Error {
     this.codeName = codeName;
     this.details = init.details;
     this.field = init.field;
+    this.jobId = init.jobId;
     this.metadata = init.metadata;
   }
 
   /**
    * Builds the error of a finished call from its status; the field comes from
-   * the `sluice-field` trailer.
+   * the `sluice-field` trailer, the job id from `sluice-job-id`.
    *
    * @example
    * ```ts
@@ -129,11 +156,11 @@ export class SluiceClientError extends Error {
    * ```
    */
   static fromStatus(status: StatusObject | ServiceError): SluiceClientError {
-    const field = status.metadata?.get(FIELD_METADATA_KEY)[0];
     return new SluiceClientError({
       code: status.code ?? Status.UNKNOWN,
       details: status.details,
-      field: field === undefined || field === '' ? undefined : String(field),
+      field: trailer(status.metadata, FIELD_METADATA_KEY),
+      jobId: trailer(status.metadata, JOB_ID_METADATA_KEY),
       metadata: status.metadata,
     });
   }

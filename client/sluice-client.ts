@@ -154,7 +154,9 @@ export class SluiceClient {
    * Submits one job and resolves once it is durable. With an idempotency key
    * (`'auto'` generates one) the same key always yields the same job, so
    * connection failures are retried; without one they are reported, because
-   * the job may or may not have been accepted.
+   * the job may or may not have been accepted. When the front knows the job
+   * was enqueued but could not confirm it (`UNKNOWN`), the error's `jobId`
+   * names it: follow it with `get` or `watch`, never resubmit it unkeyed.
    *
    * @example
    * ```ts

@@ -381,6 +381,7 @@ export class BulkSubmission {
           code: error?.code ?? Status.UNKNOWN,
           details: error?.message ?? 'the server answered without a result',
           field: error?.field === '' ? undefined : error?.field,
+          jobId: error?.jobId === '' ? undefined : error?.jobId,
         }),
       });
     }
@@ -394,8 +395,10 @@ export class BulkSubmission {
       this.#pending.delete(ref);
       this.#answers.push({
         ref,
+        // UNKNOWN, not UNAVAILABLE: the item may have been accepted, and callers' generic
+        // retry logic repeats UNAVAILABLE.
         error: new SluiceClientError({
-          code: Status.UNAVAILABLE,
+          code: Status.UNKNOWN,
           details:
             'the stream broke before this item was answered and it has no idempotency key, ' +
             'so it was not resubmitted; it may or may not have been accepted',

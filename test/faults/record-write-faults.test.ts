@@ -14,6 +14,8 @@ import { ErrorInfo, ResourceInfo } from '../../proto/gen/ts/google/rpc/error_det
 import { Status } from '../../proto/gen/ts/google/rpc/status.js';
 import { JobState, type SubmitJobResponse } from '../../proto/gen/ts/sluice/v1/job_service.js';
 import { AWS_ERRORS, startAwsFaultProxy, type AwsFaultProxy } from '../support/aws-fault-proxy.js';
+import { SluiceClient } from '../../client/index.js';
+import { clientFailure } from '../support/client-failure.js';
 import { submitRequest } from '../support/grpc-test-client.js';
 import { OPEN_TENANT } from '../support/job-records.js';
 import { startLocalConsumers } from '../support/local-consumers.js';
@@ -40,12 +42,15 @@ let directTable: JobsTable;
 let recording: RecordingProcessors;
 /** The front's PutItem calls still to fail (negative: every one). */
 let failPuts = 0;
+/** Sees each of the front's DynamoDB and SQS calls before its fault is decided. */
+let onCall: (action: string) => void = () => undefined;
 
 beforeAll(async () => {
   emulators = await startEmbeddedEmulators();
   proxy = await startAwsFaultProxy(
     { sqs: emulators.sqsEndpoint, dynamodb: emulators.dynamoEndpoint },
     ({ action }) => {
+      onCall(action);
       if (action !== 'PutItem' || failPuts === 0) return { kind: 'forward' };
       failPuts -= 1;
       return { kind: 'fail', ...AWS_ERRORS.dynamodb.serverError };
@@ -198,6 +203,51 @@ describe('a submit whose record write DynamoDB fails after SQS accepted its mess
 
     const retried = await system.client.submit(request);
     expect(retried.jobId).toBe(jobId);
+    expect(await messagesQueued()).toBe(before + 1);
+    expect(await runToSuccess(jobId)).toBe(1);
+  });
+
+  it('through the TypeScript client without a key, fails with the job id on the error and is not retried', async () => {
+    const client = new SluiceClient({ endpoint: system.runtime.endpoint });
+    const before = await messagesQueued();
+    failPuts = -1;
+    let failure;
+    try {
+      failure = await clientFailure(client.submit({ type: 'echo', payload: '{}' }));
+    } finally {
+      failPuts = 0;
+      client.close();
+    }
+    expect(failure.codeName).toBe('UNKNOWN');
+    expect(failure.jobId).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(await messagesQueued()).toBe(before + 1);
+    expect(await runToSuccess(failure.jobId ?? '')).toBe(1);
+  });
+
+  it('through the TypeScript client with a key, is retried by the client and answers with the one job', async () => {
+    const client = new SluiceClient({ endpoint: system.runtime.endpoint });
+    const jobId = deterministicJobId(OPEN_TENANT, 'default', 'client-retries-record');
+    const before = await messagesQueued();
+    let putsFailed = false;
+    // The front gives up on the record; the client's retry (its first call, GetItem) finds DynamoDB back.
+    onCall = (action) => {
+      if (action === 'PutItem' && failPuts !== 0) putsFailed = true;
+      if (action === 'GetItem' && putsFailed) failPuts = 0;
+    };
+    failPuts = -1;
+    let result;
+    try {
+      result = await client.submit(
+        { type: 'echo', payload: '{}' },
+        { idempotencyKey: 'client-retries-record' },
+      );
+    } finally {
+      failPuts = 0;
+      onCall = () => undefined;
+      client.close();
+    }
+    expect(putsFailed).toBe(true);
+    expect(result.jobId).toBe(jobId);
     expect(await messagesQueued()).toBe(before + 1);
     expect(await runToSuccess(jobId)).toBe(1);
   });
