@@ -5,6 +5,7 @@ import {
   type AwsClients,
 } from '../../core/aws/aws-clients.js';
 import { resolveChannelQueues, type ChannelQueues } from '../../core/aws/queue-directory.js';
+import type { Channel } from '../../core/channels/channel-config.js';
 import { CHANNELS } from '../../core/channels/channels.js';
 import type { ResourceConfig } from '../../core/config/aws-config.js';
 import { JobsTable } from '../../core/jobs/jobs-table.js';
@@ -24,6 +25,10 @@ export interface AwsTestBed {
   readonly emulators: EmbeddedEmulators;
   readonly clients: AwsClients;
   readonly resources: ResourceConfig;
+  /** The region the clients use. */
+  readonly region: string;
+  /** The channels whose queues were provisioned. */
+  readonly channels: readonly Channel[];
   readonly table: JobsTable;
   readonly queues: ReadonlyMap<string, ChannelQueues>;
   /** The default channel's queue URL. */
@@ -95,23 +100,29 @@ export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<numb
  * @example
  * ```ts
  * const bed = await startAwsTestBed({ tableName: 'jobs', queuePrefix: 'test' });
+ * const twoChannels = await startAwsTestBed(resources, defineChannels([...CHANNELS, second]));
  * await bed.stop();
  * ```
  */
-export async function startAwsTestBed(resources: ResourceConfig): Promise<AwsTestBed> {
+export async function startAwsTestBed(
+  resources: ResourceConfig,
+  channels: readonly Channel[] = CHANNELS,
+): Promise<AwsTestBed> {
   const emulators = await startEmbeddedEmulators();
   const clients = createAwsClients({
     region: TEST_REGION,
     sqsEndpoint: emulators.sqsEndpoint,
     dynamoEndpoint: emulators.dynamoEndpoint,
   });
-  await provisionResources(clients, CHANNELS, resources);
-  const queues = await resolveChannelQueues(clients.sqs, CHANNELS, resources.queuePrefix);
+  await provisionResources(clients, channels, resources);
+  const queues = await resolveChannelQueues(clients.sqs, channels, resources.queuePrefix);
   const queueUrl = queues.get('default')?.queueUrl ?? '';
   return {
     emulators,
     clients,
     resources,
+    region: TEST_REGION,
+    channels,
     table: new JobsTable({ client: clients.documents, tableName: resources.tableName }),
     queues,
     queueUrl,

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { credentials, type Metadata, type ServiceError } from '@grpc/grpc-js';
+import type { Channel } from '../../core/channels/channel-config.js';
 import { createLogger } from '../../core/logging/logger.js';
 import {
   JobServiceClient,
@@ -11,7 +12,7 @@ import { startAwsTestBed, type AwsTestBed } from './aws-test-bed.js';
 
 /** An `AwsTestBed` that also starts in-process fronts over real gRPC. */
 export interface FrontTestBed extends AwsTestBed {
-  /** Starts a front on 127.0.0.1 (free ports, silent logs); stopped by `stop`. */
+  /** Starts a front on 127.0.0.1 (free ports, silent logs, the bed's channels); stopped by `stop`. */
   startFront(options?: Partial<FrontOptions>): Promise<TestFront>;
 }
 
@@ -79,8 +80,9 @@ export async function eventually(condition: () => boolean, timeoutMs = 10_000): 
 }
 
 /**
- * Starts the emulators with the channels' queues and a jobs table under
- * `queuePrefix` (`startAwsTestBed`), for in-process fronts over real gRPC.
+ * Starts the emulators with the channels' queues (the deployment's
+ * `CHANNELS` unless given) and a jobs table under `queuePrefix`
+ * (`startAwsTestBed`), for in-process fronts over real gRPC.
  *
  * @example
  * ```ts
@@ -89,8 +91,11 @@ export async function eventually(condition: () => boolean, timeoutMs = 10_000): 
  * await bed.stop();
  * ```
  */
-export async function startFrontTestBed(queuePrefix: string): Promise<FrontTestBed> {
-  const aws = await startAwsTestBed({ tableName: `${queuePrefix}-jobs`, queuePrefix });
+export async function startFrontTestBed(
+  queuePrefix: string,
+  channels?: readonly Channel[],
+): Promise<FrontTestBed> {
+  const aws = await startAwsTestBed({ tableName: `${queuePrefix}-jobs`, queuePrefix }, channels);
   const started: TestFront[] = [];
   return {
     ...aws,
@@ -99,6 +104,7 @@ export async function startFrontTestBed(queuePrefix: string): Promise<FrontTestB
         sqs: aws.clients.sqs,
         table: aws.table,
         queues: aws.queues,
+        channels: aws.channels,
         host: '127.0.0.1',
         port: 0,
         healthPort: 0,

@@ -4,16 +4,19 @@ import { JobState } from '../../proto/gen/ts/sluice/v1/job_service.js';
 import { provisionResources } from '../../local/provision/provision-resources.js';
 import { CHANNELS } from '../../core/channels/channels.js';
 import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
+import { SluiceClient, json } from '../../client/index.js';
+import { ApiKeyAuthenticator } from '../../container/auth/api-key-authenticator.js';
+import { ApiKeyStore } from '../../container/auth/api-key-store.js';
+import { startFrontTestBed, type FrontTestBed } from '../../container/testing/front-test-bed.js';
+import { defineChannels } from '../../core/channels/channel-config.js';
+import type { EventSourceRunner } from '../../local/runner/start-event-source-runner.js';
 import { submitRequest } from '../support/grpc-test-client.js';
+import { startLocalConsumers } from '../support/local-consumers.js';
 import { queueDepth } from '../support/queue-depth.js';
 import { startTestSystem, type TestSystem } from '../support/test-runtime.js';
 import { waitUntil } from '../support/wait-until.js';
 
 let system: TestSystem;
-beforeAll(async () => {
-  system = await startTestSystem();
-});
-afterAll(() => system.stop());
 
 const queueUrl = (): string => system.runtime.queues.get('default')!.queueUrl;
 
@@ -23,6 +26,11 @@ async function finished(jobId: string) {
 }
 
 describe('contract 2: one idempotency key means one job', () => {
+  beforeAll(async () => {
+    system = await startTestSystem();
+  });
+  afterAll(() => system.stop());
+
   it('returns the same job id and duplicate = true for a repeated key', async () => {
     const first = await system.client.submit(
       submitRequest({ type: 'echo', idempotencyKey: 'order-1' }),
@@ -62,7 +70,7 @@ describe('contract 2: one idempotency key means one job', () => {
     expect(await queueDepth(system.runtime.clients.sqs, queueUrl())).toBe(0);
   });
 
-  it('gives different tenants, channels and keys different job ids', async () => {
+  it('gives different keys different job ids', async () => {
     const a = await system.client.submit(submitRequest({ type: 'echo', idempotencyKey: 'k-a' }));
     const b = await system.client.submit(submitRequest({ type: 'echo', idempotencyKey: 'k-b' }));
     expect(a.jobId).not.toBe(b.jobId);
@@ -105,5 +113,75 @@ describe('contract 2: one idempotency key means one job', () => {
       attempts: 1,
       version: done.version,
     });
+  });
+});
+
+/** The deployment's channels plus one more for this test: one key on two channels. */
+const TWO_CHANNELS = defineChannels([
+  ...CHANNELS,
+  { ...CHANNELS[0]!, name: 'second', types: ['echo'] },
+]);
+
+describe('contract 2: the key is (tenant, channel, idempotency key)', () => {
+  // A front with API keys on (two tenants) and two channels, with consumers.
+  let bed: FrontTestBed;
+  let consumers: EventSourceRunner;
+  const clients = new Map<string, SluiceClient>();
+  beforeAll(async () => {
+    bed = await startFrontTestBed('contract2', TWO_CHANNELS);
+    const store = new ApiKeyStore({
+      client: bed.clients.documents,
+      tableName: bed.resources.tableName,
+    });
+    const { front } = await bed.startFront({ authenticator: new ApiKeyAuthenticator({ store }) });
+    for (const tenant of ['acme', 'globex']) {
+      const { key } = await store.create(tenant);
+      const endpoint = `127.0.0.1:${front.grpcPort}`;
+      clients.set(tenant, new SluiceClient({ endpoint, apiKey: key, retry: { maxAttempts: 1 } }));
+    }
+    consumers = await startLocalConsumers({
+      sqs: bed.clients.sqs,
+      table: bed.table,
+      region: bed.region,
+      queues: bed.queues,
+    });
+  });
+  afterAll(async () => {
+    for (const client of clients.values()) client.close();
+    await consumers?.stop();
+    await bed?.stop();
+  });
+
+  const KEYED = [
+    { tenant: 'acme', channel: 'default' },
+    { tenant: 'globex', channel: 'default' },
+    { tenant: 'acme', channel: 'second' },
+  ];
+  const submitKeyed = ({ tenant, channel }: (typeof KEYED)[number]) =>
+    clients
+      .get(tenant)!
+      .submit(
+        { channel, type: 'echo', payload: json({ tenant, channel }) },
+        { idempotencyKey: 'order-7' },
+      );
+
+  it('gives one key under two tenants and under two channels different jobs, and each (tenant, channel, key) its one job', async () => {
+    const firsts = await Promise.all(KEYED.map(submitKeyed));
+    expect(new Set(firsts.map((ack) => ack.jobId)).size).toBe(KEYED.length);
+    expect(firsts.map((ack) => ack.duplicate)).toEqual(KEYED.map(() => false));
+
+    const again = await Promise.all(KEYED.map(submitKeyed));
+    expect(again.map(({ jobId, duplicate }) => ({ jobId, duplicate }))).toEqual(
+      firsts.map(({ jobId }) => ({ jobId, duplicate: true })),
+    );
+
+    // Three jobs, each filed under its own tenant and channel, each run once.
+    for (const [i, { tenant, channel }] of KEYED.entries()) {
+      const job = await clients.get(tenant)!.waitFor(firsts[i]!.jobId);
+      expect(job).toMatchObject({ channel, state: 'SUCCEEDED', attempts: 1 });
+      expect(job.result?.json()).toEqual({ tenant, channel });
+      const record = await bed.table.get({ tenant, jobId: firsts[i]!.jobId });
+      expect(record).toMatchObject({ tenant, channel, idempotencyKey: 'order-7' });
+    }
   });
 });
