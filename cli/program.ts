@@ -4,15 +4,36 @@ import { SluiceClientError } from '../client/index.js';
 import type { CliIo } from './cli-io.js';
 import { addCancelCommand } from './commands/cancel-command.js';
 import { addGetCommand } from './commands/get-command.js';
-import { addKeysCommand } from './commands/keys-command.js';
 import { addSubmitCommand } from './commands/submit-command.js';
 import { addSubmitManyCommand } from './commands/submit-many-command.js';
 import { addWatchCommand } from './commands/watch-command.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
-import { addGlobalOptions } from './global-options.js';
+import { addGlobalOptions, type GlobalOptions } from './global-options.js';
 import { UsageError } from './usage-error.js';
 
 const PACKAGE_JSON = new URL('../package.json', import.meta.url);
+
+/**
+ * Declares `sluice keys …` without loading it: the operator's key commands
+ * (cli/operator/, AWS SDK and table code) are imported only when `keys` runs,
+ * so the job commands stay a pure gRPC client. Everything after `keys` is
+ * handed to its own command tree, `--help` included.
+ */
+function addKeysCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  program
+    .command('keys')
+    .description(
+      'create, revoke, list and migrate API keys (an operator with AWS credentials; "sluice keys --help")',
+    )
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[arguments...]', 'create, revoke, list or migrate, and their options')
+    .action(async (args: string[], _options: unknown, command: Command) => {
+      const { runKeysCommand } = await import('./operator/keys-command.js');
+      await runKeysCommand(args, command.optsWithGlobals<GlobalOptions>(), io, setExitCode);
+    });
+}
 
 /**
  * Builds the `sluice` command line: global options, the five job commands and `keys`,

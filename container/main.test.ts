@@ -3,9 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { credentials, Metadata, status } from '@grpc/grpc-js';
 import { startManagedProcess } from '../local/process/managed-process.js';
 import { JobServiceClient, type SubmitJobResponse } from '../proto/gen/ts/sluice/v1/job_service.js';
-import { ApiKeyStore } from './auth/api-key-store.js';
+import { ApiKeyStore } from '../core/keys/api-key-store.js';
 import { startAwsTestBed, type AwsTestBed } from './testing/aws-test-bed.js';
 import { failureOf, submitRequest, unary } from './testing/front-test-bed.js';
+import { keysTableNameOf } from '../core/config/aws-config.js';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 
@@ -85,7 +86,7 @@ describe('container/main.ts', () => {
 
       const store = new ApiKeyStore({
         client: bed.clients.documents,
-        tableName: bed.resources.tableName,
+        tableName: keysTableNameOf(bed.resources),
       });
       const { key } = await store.create('acme');
       const metadata = new Metadata();

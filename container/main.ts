@@ -8,11 +8,12 @@ import { CHANNELS } from '../core/channels/channels.js';
 import { JobsTable } from '../core/jobs/jobs-table.js';
 import { createLogger } from '../core/logging/logger.js';
 import { ApiKeyAuthenticator } from './auth/api-key-authenticator.js';
-import { ApiKeyStore } from './auth/api-key-store.js';
+import { ApiKeyStore } from '../core/keys/api-key-store.js';
 import type { Authenticator } from './auth/authenticator.js';
 import { OpenAuthenticator } from './auth/open-authenticator.js';
 import { readFrontConfig, type FrontConfig } from './config/front-config.js';
 import { startFront, type FrontTls } from './server/start-front.js';
+import { keysTableNameOf } from '../core/config/aws-config.js';
 
 /** Exit code of a front that could not start or stop cleanly. */
 const EXIT_FAILURE = 1;
@@ -68,7 +69,7 @@ const authenticator: Authenticator =
     : new ApiKeyAuthenticator({
         store: new ApiKeyStore({
           client: clients.documents,
-          tableName: config.resources.tableName,
+          tableName: keysTableNameOf(config.resources),
         }),
         cacheTtlMs: config.auth.cacheTtlMs,
       });

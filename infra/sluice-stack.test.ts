@@ -13,12 +13,13 @@ import {
 } from '../core/channels/channel-config.js';
 import { CHANNELS } from '../core/channels/channels.js';
 import { JOBS_TABLE_SCHEMA } from '../core/jobs/table-schema.js';
+import { KEYS_TABLE_SCHEMA, keysTableDefinition } from '../core/keys/keys-table-schema.js';
 import { OLDEST_MESSAGE_AGE_ALARM_SECONDS } from './constructs/channel-alarms.js';
 import { FRONT_EXIT_ALLOWANCE_MS, GRPC_PORT, HEALTH_PORT } from './constructs/front-service.js';
 import { ESM_REQUIRE_BANNER } from './constructs/queue-function.js';
 import { CONTAINER_DIR } from './project-paths.js';
 import { DEFAULT_PREFIX } from './sluice-settings.js';
-import { channelConstructId, jobsTableName } from './sluice-stack.js';
+import { channelConstructId, jobsTableName, keysTableName } from './sluice-stack.js';
 import { synthSluice, type SynthesisedSluice } from './testing/synth-sluice.js';
 
 const run = promisify(execFile);
@@ -320,21 +321,43 @@ describe('IAM', () => {
     }
   });
 
-  it('lets the front send to the channel queues, look up queue URLs and read and write job records, nothing else', () => {
+  it('lets the front send to the channel queues, look up queue URLs, read and write job records and look API keys up, nothing else', () => {
     const front = sluice.stack.front!;
     const roleId = logicalId(front.service.taskDefinition.taskRole);
     const table = logicalId(sluice.stack.jobsTable.table);
+    const keysTable = logicalId(sluice.stack.keysTable.table);
     const queues = channelQueues();
     const tableGrants = Object.fromEntries(
-      ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'].map(
-        (action) => [action, [table]],
-      ),
+      ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'].map((action) => [
+        action,
+        [table],
+      ]),
     );
     expect(grantsOf(roleId)).toEqual({
       'sqs:SendMessage': queues.map((q) => q.queueId).sort(),
       'sqs:GetQueueUrl': queues.flatMap((q) => [q.queueId, q.deadLetterId]).sort(),
       ...tableGrants,
+      'dynamodb:GetItem': [table, keysTable].sort(),
     });
+  });
+
+  it('lets the front only read the keys table: one GetItem per key, no write, Query or Scan', () => {
+    const roleId = logicalId(sluice.stack.front!.service.taskDefinition.taskRole);
+    const keysTable = logicalId(sluice.stack.keysTable.table);
+    const onKeys = Object.entries(grantsOf(roleId))
+      .filter(([, tables]) => tables.includes(keysTable))
+      .map(([action]) => action);
+    expect(onKeys).toEqual(['dynamodb:GetItem']);
+  });
+
+  it('gives the functions no access to the keys table', () => {
+    const keysTable = logicalId(sluice.stack.keysTable.table);
+    for (const [, fn] of resources('AWS::Lambda::Function')) {
+      const role = fn.Properties.Role as { 'Fn::GetAtt'?: [string, string] };
+      if (role['Fn::GetAtt'] === undefined) continue;
+      const grants = grantsOf(role['Fn::GetAtt'][0]);
+      expect(Object.values(grants).flat()).not.toContain(keysTable);
+    }
   });
 
   it('lets a consumer consume and look up only its own queues, and read and write job records', () => {
@@ -390,6 +413,25 @@ describe('jobs table', () => {
   });
 });
 
+describe('keys table', () => {
+  it('has the key schema and listing index the local provisioning creates (no hash projected), on demand, with point-in-time recovery and encryption, and kept on stack deletion', () => {
+    const local = keysTableDefinition(keysTableName(DEFAULT_PREFIX));
+    sluice.template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        TableName: local.TableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: local.KeySchema,
+        AttributeDefinitions: Match.arrayWith(local.AttributeDefinitions ?? []),
+        GlobalSecondaryIndexes: local.GlobalSecondaryIndexes,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+      }),
+    });
+    expect(KEYS_TABLE_SCHEMA.listedAttributes).not.toContain('keyHash');
+  });
+});
+
 describe('front', () => {
   it('runs as an ARM64 Fargate task with a read-only root file system', () => {
     sluice.template.hasResourceProperties('AWS::ECS::TaskDefinition', {
@@ -422,9 +464,10 @@ describe('front', () => {
     expect(entries.sort()).toEqual(['.dockerignore', 'Dockerfile']);
   });
 
-  it('is given the table, the queue prefix, its ports, API-key authentication and a shutdown grace', () => {
+  it('is given the tables, the queue prefix, its ports, API-key authentication and a shutdown grace', () => {
     expect(containerEnvironment()).toMatchObject({
       SLUICE_TABLE_NAME: { Ref: logicalId(sluice.stack.jobsTable.table) },
+      SLUICE_KEYS_TABLE_NAME: { Ref: logicalId(sluice.stack.keysTable.table) },
       SLUICE_QUEUE_PREFIX: DEFAULT_PREFIX,
       SLUICE_PORT: String(GRPC_PORT),
       SLUICE_HEALTH_PORT: String(HEALTH_PORT),
@@ -569,13 +612,16 @@ describe('alarms', () => {
 });
 
 describe('outputs', () => {
-  it('name the endpoint, the table and every queue URL', () => {
+  it('name the endpoint, the tables and every queue URL', () => {
     const nlbId = logicalId(sluice.stack.front!.loadBalancer);
     sluice.template.hasOutput('Endpoint', {
       Value: { 'Fn::Join': ['', [getAtt(nlbId, 'DNSName'), `:${GRPC_PORT}`]] },
     });
     sluice.template.hasOutput('TableName', {
       Value: { Ref: logicalId(sluice.stack.jobsTable.table) },
+    });
+    sluice.template.hasOutput('KeysTableName', {
+      Value: { Ref: logicalId(sluice.stack.keysTable.table) },
     });
     for (const { channel, queueId, deadLetterId } of channelQueues()) {
       const id = channelConstructId(channel.name);

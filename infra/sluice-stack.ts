@@ -16,6 +16,7 @@ import { ChannelAlarms } from './constructs/channel-alarms.js';
 import { ChannelQueues } from './constructs/channel-queues.js';
 import { FrontService } from './constructs/front-service.js';
 import { JobsTableResource } from './constructs/jobs-table-resource.js';
+import { KeysTableResource } from './constructs/keys-table-resource.js';
 import { LogBucket } from './constructs/log-bucket.js';
 import { QueueFunction } from './constructs/queue-function.js';
 import { CONSUMER_ENTRY, CONTAINER_DIR, DEAD_LETTER_ENTRY } from './project-paths.js';
@@ -53,6 +54,19 @@ export function jobsTableName(prefix: string): string {
 }
 
 /**
+ * The API keys table of a deployment: `<prefix>-keys` (the front gets it as
+ * `SLUICE_KEYS_TABLE_NAME`; `sluice keys` needs the same variable).
+ *
+ * @example
+ * ```ts
+ * keysTableName('sluice'); // 'sluice-keys'
+ * ```
+ */
+export function keysTableName(prefix: string): string {
+  return `${prefix}-keys`;
+}
+
+/**
  * A channel's name as a construct and output id prefix: `default` → `Default`,
  * `bulk-import` → `BulkImport` (output ids allow letters and digits only).
  *
@@ -72,7 +86,7 @@ export function channelConstructId(name: string): string {
  * One Sluice deployment, built from the channel config the front, the
  * consumers and the local runtime share: per channel a FIFO queue and DLQ, a
  * consumer and a dead-letter handler (Lambda, ARM64) with their alarms; the
- * jobs table; and (unless `front` is off) the gRPC front on Fargate behind an
+ * jobs table and the API keys table; and (unless `front` is off) the gRPC front on Fargate behind an
  * NLB in its own VPC. Environment-agnostic: it deploys to the account and
  * region of the credentials `cdk deploy` runs with, and synthesises offline.
  * Outputs: the endpoint, the table name and every queue URL.
@@ -84,6 +98,7 @@ export function channelConstructId(name: string): string {
  */
 export class SluiceStack extends Stack {
   readonly jobsTable: JobsTableResource;
+  readonly keysTable: KeysTableResource;
   readonly channelQueues: readonly ChannelQueues[];
   readonly front: FrontService | undefined;
 
@@ -96,6 +111,13 @@ export class SluiceStack extends Stack {
     new CfnOutput(this, 'TableName', {
       value: this.jobsTable.table.tableName,
       description: 'The jobs table (SLUICE_TABLE_NAME)',
+    });
+    this.keysTable = new KeysTableResource(this, 'Keys', {
+      tableName: keysTableName(settings.prefix),
+    });
+    new CfnOutput(this, 'KeysTableName', {
+      value: this.keysTable.table.tableName,
+      description: 'The API keys table (SLUICE_KEYS_TABLE_NAME, for sluice keys)',
     });
     const alarmAction =
       settings.alarmTopicArn === undefined
@@ -198,6 +220,7 @@ export class SluiceStack extends Stack {
       prefix: settings.prefix,
       channelQueues: this.channelQueues,
       jobsTable: this.jobsTable,
+      keysTable: this.keysTable,
       logBucket,
       certificateArn: settings.certificateArn,
       allowedCidrs: settings.allowedCidrs,

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Channel } from '../core/channels/channel-config.js';
 import { CHANNELS } from '../core/channels/channels.js';
-import type { AwsConfig, ResourceConfig } from '../core/config/aws-config.js';
+import { keysTableNameOf, type AwsConfig, type ResourceConfig } from '../core/config/aws-config.js';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../core/aws/aws-clients.js';
 import { resolveChannelQueues, type ChannelQueues } from '../core/aws/queue-directory.js';
 import { JobsTable } from '../core/jobs/jobs-table.js';
@@ -125,6 +125,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     AWS_ENDPOINT_URL_SQS: aws.sqsEndpoint,
     AWS_ENDPOINT_URL_DYNAMODB: aws.dynamoEndpoint,
     SLUICE_TABLE_NAME: resources.tableName,
+    SLUICE_KEYS_TABLE_NAME: keysTableNameOf(resources),
     SLUICE_QUEUE_PREFIX: resources.queuePrefix,
     SLUICE_HOST: '127.0.0.1',
     ...options.frontEnv,

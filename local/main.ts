@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { keysTableNameOf } from '../core/config/aws-config.js';
 import { createLogger } from '../core/logging/logger.js';
 import { DEFAULT_LOCAL_PORT, startLocalRuntime } from './local-runtime.js';
 
@@ -33,12 +34,12 @@ const runtime = await startLocalRuntime({
 function authLines(): string[] {
   if (auth === 'open')
     return [
-      'Auth: open (every caller is tenant "default"; `npm start -- --auth` requires API keys).',
+      'Auth: open (every caller is tenant "default" with the operator role; `npm start -- --auth` requires API keys).',
     ];
   const dynamo = runtime.aws.dynamoEndpoint ?? runtime.aws.endpoint ?? '';
   return [
     'Auth: API keys (send "authorization: Bearer <key>"). Create one — it is printed once:',
-    `  AWS_ENDPOINT_URL_DYNAMODB=${dynamo} SLUICE_TABLE_NAME=${runtime.resources.tableName} npx sluice keys create --tenant acme`,
+    `  AWS_ENDPOINT_URL_DYNAMODB=${dynamo} SLUICE_KEYS_TABLE_NAME=${keysTableNameOf(runtime.resources)} npx sluice keys create --tenant acme`,
   ];
 }
 

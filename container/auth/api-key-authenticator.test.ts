@@ -1,9 +1,9 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Metadata, status } from '@grpc/grpc-js';
-import { UnauthenticatedError, ValidationError } from '../../core/errors/index.js';
+import { keysTableNameOf } from '../../core/config/aws-config.js';
+import { UnauthenticatedError } from '../../core/errors/index.js';
+import { ApiKeyStore } from '../../core/keys/api-key-store.js';
 import { startAwsTestBed, type AwsTestBed } from '../testing/aws-test-bed.js';
 import { ApiKeyAuthenticator } from './api-key-authenticator.js';
-import { ApiKeyStore, API_KEY_PARTITION_PREFIX } from './api-key-store.js';
 
 let bed: AwsTestBed;
 let store: ApiKeyStore;
@@ -13,7 +13,7 @@ beforeAll(async () => {
   bed = await startAwsTestBed({ tableName: 'auth-jobs', queuePrefix: 'auth' });
   store = new ApiKeyStore({
     client: bed.clients.documents,
-    tableName: bed.resources.tableName,
+    tableName: keysTableNameOf(bed.resources),
     now: () => now,
   });
 });
@@ -40,17 +40,28 @@ async function refusal(authenticator: ApiKeyAuthenticator, metadata: Metadata): 
 }
 
 describe('ApiKeyAuthenticator', () => {
-  it('resolves a created key to its tenant', async () => {
+  it('resolves a created key to its tenant, with the tenant role by default', async () => {
     const { key } = await store.create('acme');
     const authenticator = new ApiKeyAuthenticator({ store });
-    expect(await authenticator.authenticate(bearer(key))).toEqual({ tenant: 'acme' });
+    expect(await authenticator.authenticate(bearer(key))).toEqual({
+      tenant: 'acme',
+      role: 'tenant',
+    });
+  });
+
+  it('resolves an operator key to its tenant with the operator role', async () => {
+    const { key } = await store.create('ops', { role: 'operator' });
+    expect(await new ApiKeyAuthenticator({ store }).authenticate(bearer(key))).toEqual({
+      tenant: 'ops',
+      role: 'operator',
+    });
   });
 
   it('accepts the bearer scheme in any case', async () => {
     const { key } = await store.create('acme');
     const metadata = new Metadata();
     metadata.set('authorization', `bearer ${key}`);
-    expect(await new ApiKeyAuthenticator({ store }).authenticate(metadata)).toEqual({
+    expect(await new ApiKeyAuthenticator({ store }).authenticate(metadata)).toMatchObject({
       tenant: 'acme',
     });
   });
@@ -106,49 +117,4 @@ describe('ApiKeyAuthenticator', () => {
   it('does not allow a cache TTL above 30 s', () => {
     expect(() => new ApiKeyAuthenticator({ store, cacheTtlMs: 30_001 })).toThrow(RangeError);
   });
-});
-
-describe('ApiKeyStore', () => {
-  it('stores only the hash of a key, under the $apikey# namespace', async () => {
-    const { key, record } = await store.create('hashed', { label: 'ci' });
-    const { Items } = await bed.clients.documents.send(
-      new ScanCommand({ TableName: bed.resources.tableName }),
-    );
-    const item = Items?.find((candidate) => candidate.keyId === record.keyId);
-    expect(item?.pk).toBe(`${API_KEY_PARTITION_PREFIX}${record.keyId}`);
-    expect(JSON.stringify(item)).not.toContain(key.slice(-43));
-    expect(item).toMatchObject({ tenant: 'hashed', label: 'ci', keyHash: record.keyHash });
-  });
-
-  it('lists keys without their hashes, for one tenant or all', async () => {
-    const first = await store.create('lister-a');
-    const second = await store.create('lister-b');
-    const ofA = await store.list({ tenant: 'lister-a' });
-    expect(ofA).toEqual([
-      { keyId: first.record.keyId, tenant: 'lister-a', label: '', createdAt: now },
-    ]);
-    const all = await store.list();
-    expect(all.map((key) => key.keyId)).toEqual(
-      expect.arrayContaining([first.record.keyId, second.record.keyId]),
-    );
-    for (const summary of all) expect(summary).not.toHaveProperty('keyHash');
-  });
-
-  it('revokes idempotently, keeping the first revocation time', async () => {
-    const { record } = await store.create('revoker');
-    expect((await store.revoke(record.keyId))?.revokedAt).toBe(now);
-    now += 5_000;
-    expect((await store.revoke(record.keyId))?.revokedAt).toBe(now - 5_000);
-  });
-
-  it('answers undefined when revoking a key that does not exist', async () => {
-    expect(await store.revoke('ffffffffffffffff')).toBeUndefined();
-  });
-
-  it.each(['', 'Acme', '$apikey', 'a'.repeat(64), 'has space', '-leading'])(
-    'refuses the tenant name %j',
-    async (tenant) => {
-      await expect(store.create(tenant)).rejects.toBeInstanceOf(ValidationError);
-    },
-  );
 });

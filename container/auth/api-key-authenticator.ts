@@ -2,8 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Metadata } from '@grpc/grpc-js';
 import { UnauthenticatedError } from '../../core/errors/index.js';
 import { callDependency } from '../errors/call-dependency.js';
-import { apiKeyId, hashApiKey } from './api-key-format.js';
-import type { ApiKeyRecord, ApiKeyStore } from './api-key-store.js';
+import { apiKeyId, hashApiKey } from '../../core/keys/api-key-format.js';
+import type { ApiKeyRecord, ApiKeyStore } from '../../core/keys/api-key-store.js';
 import type { Authenticator, CallerIdentity } from './authenticator.js';
 import { ExpiringCache } from './expiring-cache.js';
 
@@ -47,8 +47,9 @@ function bearerKey(metadata: Metadata): string {
 
 /**
  * Authenticates callers by API key: `authorization: Bearer <key>` metadata,
- * looked up by its key id in the `ApiKeyStore` and compared by SHA-256 in
- * constant time. A missing, malformed, unknown or revoked key is
+ * looked up by its key id in the `ApiKeyStore` (one GetItem of the keys
+ * table) and compared by SHA-256 in constant time; the caller is the key's
+ * tenant, with the key's role. A missing, malformed, unknown or revoked key is
  * UNAUTHENTICATED (the message never repeats the key). Lookups — found or
  * not — are cached for at most `cacheTtlMs` (≤ 30 s) in a bounded cache, so
  * a revocation takes effect within the TTL; concurrent calls with one key
@@ -56,8 +57,8 @@ function bearerKey(metadata: Metadata): string {
  *
  * @example
  * ```ts
- * const authenticator = new ApiKeyAuthenticator({ store: new ApiKeyStore({ client, tableName }) });
- * const { tenant } = await authenticator.authenticate(call.metadata);
+ * const authenticator = new ApiKeyAuthenticator({ store: new ApiKeyStore({ client, tableName: 'sluice-keys' }) });
+ * const { tenant, role } = await authenticator.authenticate(call.metadata);
  * ```
  */
 export class ApiKeyAuthenticator implements Authenticator {
@@ -92,7 +93,7 @@ export class ApiKeyAuthenticator implements Authenticator {
     if (record.revokedAt !== undefined) {
       throw new UnauthenticatedError('the API key has been revoked');
     }
-    return { tenant: record.tenant };
+    return { tenant: record.tenant, role: record.role };
   }
 
   #lookup(keyId: string): Promise<ApiKeyRecord | undefined> {

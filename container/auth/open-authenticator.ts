@@ -6,8 +6,9 @@ export const DEFAULT_TENANT = 'default';
 
 /**
  * No authentication: every caller is the tenant `default` (the open local
- * runtime). The tenant is still part of every key, so switching to API keys
- * later changes no data layout.
+ * runtime) with the `operator` role — whoever can reach an open front can
+ * already see everything it serves (DESIGN.md). The tenant is still part of
+ * every key, so switching to API keys later changes no data layout.
  *
  * @example
  * ```ts
@@ -16,6 +17,6 @@ export const DEFAULT_TENANT = 'default';
  */
 export class OpenAuthenticator implements Authenticator {
   authenticate(_metadata: Metadata): Promise<CallerIdentity> {
-    return Promise.resolve({ tenant: DEFAULT_TENANT });
+    return Promise.resolve({ tenant: DEFAULT_TENANT, role: 'operator' });
   }
 }

@@ -2,7 +2,7 @@ import { CHANNELS } from '../../core/channels/channels.js';
 import { encodeEnvelope } from '../../core/envelope/message-envelope.js';
 import { validateSubmission } from '../../core/validation/job-submission.js';
 import { DEFAULT_SUBMIT_LIMITS } from '../../core/validation/limits.js';
-import { parseTenantName } from '../auth/tenant-name.js';
+import { parseTenantName } from '../../core/keys/tenant-name.js';
 import {
   envelopeOverheadBytes,
   maxPayloadBytes,

@@ -1,7 +1,7 @@
 import type { Channel } from '../../core/channels/channel-config.js';
 import { encodeEnvelope, type MessageEnvelope } from '../../core/envelope/message-envelope.js';
 import type { SubmitLimits } from '../../core/validation/limits.js';
-import { MAX_TENANT_NAME_LENGTH } from '../auth/tenant-name.js';
+import { MAX_TENANT_NAME_LENGTH } from '../../core/keys/tenant-name.js';
 
 /** SQS's classic message size limit (the default of every queue): the budget of one envelope. */
 export const SQS_MAX_MESSAGE_BYTES = 256 * 1024;

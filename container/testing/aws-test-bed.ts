@@ -7,7 +7,7 @@ import {
 import { resolveChannelQueues, type ChannelQueues } from '../../core/aws/queue-directory.js';
 import type { Channel } from '../../core/channels/channel-config.js';
 import { CHANNELS } from '../../core/channels/channels.js';
-import type { ResourceConfig } from '../../core/config/aws-config.js';
+import { keysTableNameOf, type ResourceConfig } from '../../core/config/aws-config.js';
 import { JobsTable } from '../../core/jobs/jobs-table.js';
 import {
   startEmbeddedEmulators,
@@ -20,7 +20,7 @@ const TEST_REGION = 'us-east-1';
 /** Emulators accept any credentials. */
 const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
-/** Real emulators with the channels' queues and a jobs table, for one test file. */
+/** Real emulators with the channels' queues, a jobs table and a keys table, for one test file. */
 export interface AwsTestBed {
   readonly emulators: EmbeddedEmulators;
   readonly clients: AwsClients;
@@ -132,6 +132,7 @@ export async function startAwsTestBed(
       AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
       AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoEndpoint,
       SLUICE_TABLE_NAME: resources.tableName,
+      SLUICE_KEYS_TABLE_NAME: keysTableNameOf(resources),
       SLUICE_QUEUE_PREFIX: resources.queuePrefix,
       SLUICE_HOST: '127.0.0.1',
       SLUICE_PORT: '0',

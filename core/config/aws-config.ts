@@ -19,17 +19,35 @@ export interface ResourceConfig {
   tableName: string;
   /** Queues are named `<prefix>-<channel>.fifo` and `<prefix>-<channel>-dlq.fifo`. */
   queuePrefix: string;
+  /** The API keys table; unset: `DEFAULT_KEYS_TABLE_NAME`. */
+  keysTableName?: string;
 }
+
+/** The API keys table unless `SLUICE_KEYS_TABLE_NAME` names another. */
+export const DEFAULT_KEYS_TABLE_NAME = 'sluice-keys';
+
+/**
+ * The keys table of `resources` (its default when unset).
+ *
+ * @example
+ * ```ts
+ * new ApiKeyStore({ client, tableName: keysTableNameOf(resources) });
+ * ```
+ */
+export function keysTableNameOf(resources: ResourceConfig): string {
+  return resources.keysTableName ?? DEFAULT_KEYS_TABLE_NAME;
+}
+
+/** DynamoDB's table name rule. */
+const TABLE_NAME_PATTERN = /^[a-zA-Z0-9_.-]{3,255}$/;
 
 const envSchema = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
   AWS_ENDPOINT_URL: z.url().optional(),
   AWS_ENDPOINT_URL_SQS: z.url().optional(),
   AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
-  SLUICE_TABLE_NAME: z
-    .string()
-    .regex(/^[a-zA-Z0-9_.-]{3,255}$/)
-    .default('sluice-jobs'),
+  SLUICE_TABLE_NAME: z.string().regex(TABLE_NAME_PATTERN).default('sluice-jobs'),
+  SLUICE_KEYS_TABLE_NAME: z.string().regex(TABLE_NAME_PATTERN).default(DEFAULT_KEYS_TABLE_NAME),
   SLUICE_QUEUE_PREFIX: z
     .string()
     .regex(/^[a-zA-Z0-9_-]{1,40}$/)
@@ -59,6 +77,10 @@ export function readAwsEnvironment(env: NodeJS.ProcessEnv): {
       sqsEndpoint: parsed.AWS_ENDPOINT_URL_SQS,
       dynamoEndpoint: parsed.AWS_ENDPOINT_URL_DYNAMODB,
     },
-    resources: { tableName: parsed.SLUICE_TABLE_NAME, queuePrefix: parsed.SLUICE_QUEUE_PREFIX },
+    resources: {
+      tableName: parsed.SLUICE_TABLE_NAME,
+      queuePrefix: parsed.SLUICE_QUEUE_PREFIX,
+      keysTableName: parsed.SLUICE_KEYS_TABLE_NAME,
+    },
   };
 }

@@ -1,12 +1,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   GetCommand,
-  PutCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure, putIfAbsent } from '../aws/put-if-absent.js';
 import type { JobError, JobKey, JobProgress, JobRecord, JobState, JobTransition } from './job.js';
 import { statesLeadingTo } from './state-machine.js';
 import { DEFAULT_RETENTION_DAYS, JOBS_TABLE_SCHEMA, jobPartitionKey } from './table-schema.js';
@@ -45,13 +44,6 @@ interface Transition {
   set?: RecordChanges;
   remove?: (keyof RecordChanges)[];
   incrementAttempts?: boolean;
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-  );
 }
 
 function toRecord(item: Record<string, unknown> | undefined): JobRecord | undefined {
@@ -156,26 +148,15 @@ export class JobsTable {
    * call created it, `false` when a record was already there (left unchanged).
    */
   async create(record: JobRecord): Promise<boolean> {
-    try {
-      await this.#client.send(
-        new PutCommand({
-          TableName: this.#tableName,
-          Item: {
-            ...record,
-            [JOBS_TABLE_SCHEMA.partitionKey]: jobPartitionKey(record.tenant, record.jobId),
-            [JOBS_TABLE_SCHEMA.ttlAttribute]: Math.floor(
-              (record.createdAt + this.#retentionMs) / 1000,
-            ),
-          },
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': JOBS_TABLE_SCHEMA.partitionKey },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return putIfAbsent(this.#client, {
+      tableName: this.#tableName,
+      partitionKey: JOBS_TABLE_SCHEMA.partitionKey,
+      item: {
+        ...record,
+        [JOBS_TABLE_SCHEMA.partitionKey]: jobPartitionKey(record.tenant, record.jobId),
+        [JOBS_TABLE_SCHEMA.ttlAttribute]: Math.floor((record.createdAt + this.#retentionMs) / 1000),
+      },
+    });
   }
 
   /** QUEUED (or RUNNING, after a crashed attempt) → RUNNING; counts an attempt. */

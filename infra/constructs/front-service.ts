@@ -30,6 +30,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { ChannelQueues } from './channel-queues.js';
 import type { JobsTableResource } from './jobs-table-resource.js';
+import type { KeysTableResource } from './keys-table-resource.js';
 import type { LogBucket } from './log-bucket.js';
 
 /** The gRPC port, on the tasks and on the load balancer (`SLUICE_PORT`). */
@@ -80,6 +81,8 @@ export interface FrontServiceProps {
   prefix: string;
   channelQueues: readonly ChannelQueues[];
   jobsTable: JobsTableResource;
+  /** The API keys table: the front may only look keys up in it. */
+  keysTable: KeysTableResource;
   logBucket: LogBucket;
   /** A TLS listener with this ACM certificate; none: plain TCP. */
   certificateArn?: string;
@@ -98,11 +101,11 @@ export interface FrontServiceProps {
  * that allow nothing else. The service scales on CPU, rolls back a failed
  * deployment, and gives a task `STOP_TIMEOUT` to drain after SIGTERM. Its task
  * role may send to the channel queues, look up their (and their DLQs') URLs,
- * and read and write job records — nothing more.
+ * read and write job records and look API keys up — nothing more.
  *
  * @example
  * ```ts
- * const front = new FrontService(this, 'Front', { vpc, image, prefix, channelQueues, jobsTable, logBucket, minTasks: 2, maxTasks: 8 });
+ * const front = new FrontService(this, 'Front', { vpc, image, prefix, channelQueues, jobsTable, keysTable, logBucket, minTasks: 2, maxTasks: 8 });
  * new CfnOutput(this, 'Endpoint', { value: front.endpoint });
  * ```
  */
@@ -130,6 +133,7 @@ export class FrontService extends Construct {
     });
     this.#grantQueueAccess(taskDefinition.taskRole, props.channelQueues);
     props.jobsTable.grantJobAccess(taskDefinition.taskRole);
+    props.keysTable.grantKeyLookup(taskDefinition.taskRole);
     taskDefinition.addContainer(CONTAINER_NAME, {
       image: props.image,
       essential: true,
@@ -139,6 +143,7 @@ export class FrontService extends Construct {
       environment: {
         AWS_REGION: Aws.REGION,
         SLUICE_TABLE_NAME: props.jobsTable.table.tableName,
+        SLUICE_KEYS_TABLE_NAME: props.keysTable.table.tableName,
         SLUICE_QUEUE_PREFIX: props.prefix,
         SLUICE_PORT: String(GRPC_PORT),
         SLUICE_HEALTH_PORT: String(HEALTH_PORT),
@@ -162,7 +167,7 @@ export class FrontService extends Construct {
     Validations.of(taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason:
-        'The environment holds resource names, ports and tunables only; the front has no secrets (API keys are verified against hashes in the table).',
+        'The environment holds resource names, ports and tunables only; the front has no secrets (API keys are verified against hashes in the keys table).',
     });
 
     const loadBalancerGroup = new SecurityGroup(this, 'LoadBalancerSecurityGroup', {

@@ -11,8 +11,9 @@ import {
   visibilityTimeoutSeconds,
   type Channel,
 } from '../../core/channels/channel-config.js';
-import type { ResourceConfig } from '../../core/config/aws-config.js';
+import { keysTableNameOf, type ResourceConfig } from '../../core/config/aws-config.js';
 import { JOBS_TABLE_SCHEMA } from '../../core/jobs/table-schema.js';
+import { keysTableDefinition, type TableDefinition } from '../../core/keys/keys-table-schema.js';
 
 /** How long a DLQ keeps a message: SQS's maximum, 14 days. */
 const DLQ_RETENTION_SECONDS = 1_209_600;
@@ -44,9 +45,10 @@ async function createFifoQueue(
   return QueueUrl;
 }
 
-async function ensureTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {
+/** Creates the table unless it exists (on-demand capacity, as deployed). */
+async function ensureTable(dynamo: DynamoDBClient, table: TableDefinition): Promise<void> {
   try {
-    await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
+    await dynamo.send(new DescribeTableCommand({ TableName: table.TableName }));
     return;
   } catch (error) {
     if (
@@ -55,18 +57,20 @@ async function ensureTable(dynamo: DynamoDBClient, tableName: string): Promise<v
     )
       throw error;
   }
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: JOBS_TABLE_SCHEMA.partitionKey, AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: JOBS_TABLE_SCHEMA.partitionKey, KeyType: 'HASH' }],
-    }),
-  );
+  await dynamo.send(new CreateTableCommand({ ...table, BillingMode: 'PAY_PER_REQUEST' }));
+}
+
+/** The jobs table: `JOBS_TABLE_SCHEMA`. */
+function jobsTable(tableName: string): TableDefinition {
+  return {
+    TableName: tableName,
+    AttributeDefinitions: [{ AttributeName: JOBS_TABLE_SCHEMA.partitionKey, AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: JOBS_TABLE_SCHEMA.partitionKey, KeyType: 'HASH' }],
+  };
 }
 
 /**
- * Creates the jobs table and, per channel, the FIFO queue and its FIFO
+ * Creates the jobs table, the API keys table and, per channel, the FIFO queue and its FIFO
  * dead-letter queue, from the same channel config the CDK app uses. Safe to
  * run again (CreateQueue and the table check are idempotent).
  *
@@ -81,7 +85,8 @@ export async function provisionResources(
   resources: ResourceConfig,
   overrides: ProvisionOverrides = {},
 ): Promise<void> {
-  await ensureTable(clients.dynamodb, resources.tableName);
+  await ensureTable(clients.dynamodb, jobsTable(resources.tableName));
+  await ensureTable(clients.dynamodb, keysTableDefinition(keysTableNameOf(resources)));
   await Promise.all(
     channels.map(async (channel) => {
       const dlqUrl = await createFifoQueue(

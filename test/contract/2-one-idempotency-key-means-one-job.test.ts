@@ -6,7 +6,6 @@ import { CHANNELS } from '../../core/channels/channels.js';
 import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import { SluiceClient, json } from '../../client/index.js';
 import { ApiKeyAuthenticator } from '../../container/auth/api-key-authenticator.js';
-import { ApiKeyStore } from '../../container/auth/api-key-store.js';
 import { startFrontTestBed, type FrontTestBed } from '../../container/testing/front-test-bed.js';
 import { defineChannels } from '../../core/channels/channel-config.js';
 import type { EventSourceRunner } from '../../local/runner/start-event-source-runner.js';
@@ -15,6 +14,8 @@ import { startLocalConsumers } from '../support/local-consumers.js';
 import { queueDepth } from '../support/queue-depth.js';
 import { startTestSystem, type TestSystem } from '../support/test-runtime.js';
 import { waitUntil } from '../support/wait-until.js';
+import { keysTableNameOf } from '../../core/config/aws-config.js';
+import { ApiKeyStore } from '../../core/keys/api-key-store.js';
 
 let system: TestSystem;
 
@@ -131,7 +132,7 @@ describe('contract 2: the key is (tenant, channel, idempotency key)', () => {
     bed = await startFrontTestBed('contract2', TWO_CHANNELS);
     const store = new ApiKeyStore({
       client: bed.clients.documents,
-      tableName: bed.resources.tableName,
+      tableName: keysTableNameOf(bed.resources),
     });
     const { front } = await bed.startFront({ authenticator: new ApiKeyAuthenticator({ store }) });
     for (const tenant of ['acme', 'globex']) {

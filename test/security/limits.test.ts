@@ -21,7 +21,10 @@ import type {
 /** Tests of limits pick the tenant by a header; API keys are tested on their own. */
 class HeaderTenantAuthenticator implements Authenticator {
   authenticate(metadata: Metadata): Promise<CallerIdentity> {
-    return Promise.resolve({ tenant: String(metadata.get('x-tenant')[0] ?? 'default') });
+    return Promise.resolve({
+      tenant: String(metadata.get('x-tenant')[0] ?? 'default'),
+      role: 'tenant',
+    });
   }
 }
 

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { SluiceClient, json } from '../../client/index.js';
-import { ApiKeyStore } from '../../container/auth/api-key-store.js';
+import { ApiKeyStore } from '../../core/keys/api-key-store.js';
 import { startTestSystem, type TestSystem } from '../support/test-runtime.js';
 import { clientFailure } from '../support/client-failure.js';
+import { keysTableNameOf } from '../../core/config/aws-config.js';
 
 /** Recognisable values nobody would log by accident — unless something logs user data. */
 const PAYLOAD_CANARY = `payload-canary-${randomBytes(8).toString('hex')}`;
@@ -24,7 +25,7 @@ beforeAll(async () => {
   });
   const store = new ApiKeyStore({
     client: system.runtime.clients.documents,
-    tableName: system.runtime.resources.tableName,
+    tableName: keysTableNameOf(system.runtime.resources),
   });
   apiKey = (await store.create('acme')).key;
 });

@@ -1,7 +1,7 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import { SluiceClient, json } from '../../client/index.js';
 import { ApiKeyAuthenticator } from '../../container/auth/api-key-authenticator.js';
-import { ApiKeyStore } from '../../container/auth/api-key-store.js';
+import { ApiKeyStore } from '../../core/keys/api-key-store.js';
 import {
   failureOf,
   startFrontTestBed,
@@ -15,6 +15,7 @@ import type {
   SubmitJobResponse,
 } from '../../proto/gen/ts/sluice/v1/job_service.js';
 import { clientFailure } from '../support/client-failure.js';
+import { keysTableNameOf } from '../../core/config/aws-config.js';
 
 /** A job id no one ever submitted: what "does not exist" looks like. */
 const NEVER_SUBMITTED = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
@@ -30,7 +31,7 @@ beforeAll(async () => {
   bed = await startFrontTestBed('tenants');
   const store = new ApiKeyStore({
     client: bed.clients.documents,
-    tableName: bed.resources.tableName,
+    tableName: keysTableNameOf(bed.resources),
   });
   front = await bed.startFront({ authenticator: new ApiKeyAuthenticator({ store }) });
   endpoint = `127.0.0.1:${front.front.grpcPort}`;

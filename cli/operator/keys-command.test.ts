@@ -1,8 +1,14 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { Metadata } from '@grpc/grpc-js';
 import { ApiKeyAuthenticator } from '../../container/auth/api-key-authenticator.js';
-import { ApiKeyStore } from '../../container/auth/api-key-store.js';
 import { startFrontTestBed, type FrontTestBed } from '../../container/testing/front-test-bed.js';
+import { keysTableNameOf } from '../../core/config/aws-config.js';
+import { JOBS_TABLE_SCHEMA } from '../../core/jobs/table-schema.js';
+import { generateApiKey, hashApiKey } from '../../core/keys/api-key-format.js';
+import { ApiKeyStore } from '../../core/keys/api-key-store.js';
+import { LEGACY_API_KEY_PARTITION_PREFIX } from '../../core/keys/legacy-api-keys.js';
 
 const BIN = fileURLToPath(new URL('../bin.mjs', import.meta.url));
 const CHILD_TIMEOUT_MS = 45_000;
@@ -16,16 +22,16 @@ interface CliRun {
 
 let bed: FrontTestBed;
 let endpoint: string;
+let authenticator: ApiKeyAuthenticator;
 
 beforeAll(async () => {
   bed = await startFrontTestBed('keys');
   const store = new ApiKeyStore({
     client: bed.clients.documents,
-    tableName: bed.resources.tableName,
+    tableName: keysTableNameOf(bed.resources),
   });
-  const { front } = await bed.startFront({
-    authenticator: new ApiKeyAuthenticator({ store, cacheTtlMs: 0 }),
-  });
+  authenticator = new ApiKeyAuthenticator({ store, cacheTtlMs: 0 });
+  const { front } = await bed.startFront({ authenticator });
   endpoint = `127.0.0.1:${front.grpcPort}`;
 });
 afterAll(() => bed.stop());
@@ -89,7 +95,7 @@ describe('sluice keys', () => {
 
     const listed = await sluice(['keys', 'list', '--tenant', 'globex']);
     expect(listed.code).toBe(0);
-    expect(listed.stdout).toMatch(new RegExp(`^${keyId}  globex  \\S+  active\\n$`));
+    expect(listed.stdout).toMatch(new RegExp(`^${keyId}  globex  tenant  \\S+  active\\n$`));
     expect(listed.stdout).not.toContain(key.slice(-43));
 
     const revoked = await sluice(['keys', 'revoke', keyId]);
@@ -101,6 +107,57 @@ describe('sluice keys', () => {
     });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('revoked');
+  });
+
+  it('creates an operator key with --role operator, which authenticates as an operator', async () => {
+    const created = await sluice(['keys', 'create', '--tenant', 'ops', '--role', 'operator']);
+    expect(created.code).toBe(0);
+    expect(created.stderr).toContain('(operator)');
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${created.stdout.trim()}`);
+    expect(await authenticator.authenticate(metadata)).toEqual({ tenant: 'ops', role: 'operator' });
+    const listed = await sluice(['keys', 'list', '--tenant', 'ops', '--json']);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ tenant: 'ops', role: 'operator' });
+  });
+
+  it('exits 2 for a role that is neither tenant nor operator', async () => {
+    const run = await sluice(['keys', 'create', '--tenant', 'ops', '--role', 'admin']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--role');
+  });
+
+  it('shows the key commands with "keys --help"', async () => {
+    const run = await sluice(['keys', '--help']);
+    expect(run.code).toBe(0);
+    for (const command of ['create', 'revoke', 'list', 'migrate']) {
+      expect(run.stdout).toContain(command);
+    }
+  });
+
+  it('moves the keys an older release kept in the jobs table, which then keep working', async () => {
+    // A key as an older release stored it: in the jobs table, without a role.
+    const { keyId, key } = generateApiKey();
+    const pk = JOBS_TABLE_SCHEMA.partitionKey;
+    await bed.clients.documents.send(
+      new PutCommand({
+        TableName: bed.resources.tableName,
+        Item: {
+          [pk]: `${LEGACY_API_KEY_PARTITION_PREFIX}${keyId}`,
+          keyId,
+          tenant: 'oldtimer',
+          keyHash: hashApiKey(key).toString('hex'),
+          label: '',
+          createdAt: Date.now(),
+        },
+      }),
+    );
+    const migrated = await sluice(['keys', 'migrate', '--json']);
+    expect(migrated.code).toBe(0);
+    expect(JSON.parse(migrated.stdout)).toEqual({ moved: 1, alreadyMoved: 0 });
+    const viaEnv = await sluice(['get', '01ARZ3NDEKTSV4RRFFQ69G5FAV', '--endpoint', endpoint], {
+      SLUICE_API_KEY: key,
+    });
+    expect(viaEnv.stderr).toContain('NOT_FOUND');
   });
 
   it('exits 2 for a bad tenant name and 1 for revoking a key that does not exist', async () => {

@@ -1,34 +1,36 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
-  PutCommand,
-  ScanCommand,
+  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
+  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '../../core/errors/index.js';
-import { JOBS_TABLE_SCHEMA } from '../../core/jobs/table-schema.js';
+import { isConditionFailure, putIfAbsent } from '../aws/put-if-absent.js';
+import { ValidationError } from '../errors/index.js';
 import { generateApiKey, hashApiKey } from './api-key-format.js';
+import { DEFAULT_API_KEY_ROLE, isApiKeyRole, type ApiKeyRole } from './api-key-role.js';
+import {
+  KEYS_TABLE_SCHEMA,
+  LISTING_PARTITION,
+  listKey,
+  tenantListPrefix,
+} from './keys-table-schema.js';
 import { parseTenantName } from './tenant-name.js';
 
-/**
- * The partition-key namespace of API keys in the jobs table: `$apikey#<keyId>`.
- * Job keys are `<tenant>#<jobId>` and a tenant name never starts with `$`
- * (`TENANT_NAME_PATTERN`), so the two can never collide; key items carry no
- * `expiresAt`, so TTL never deletes them.
- */
-export const API_KEY_PARTITION_PREFIX = '$apikey#';
 /** Characters of a key's label. */
 const MAX_LABEL_LENGTH = 100;
 /** Tries to find an unused key id (64 random bits: a clash is already a miracle). */
 const MAX_CREATE_ATTEMPTS = 3;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+const { partitionKey: PK, listIndex } = KEYS_TABLE_SCHEMA;
 
 /** What the store knows of one API key: never the key itself, only its SHA-256. */
 export interface ApiKeyRecord {
   keyId: string;
   tenant: string;
+  /** What the key may do (`tenant` unless created with `--role operator`). */
+  role: ApiKeyRole;
   /** Hex SHA-256 of the whole key (`hashApiKey`). */
   keyHash: string;
   /** Free text for people: what the key is for. */
@@ -45,26 +47,16 @@ export type ApiKeySummary = Omit<ApiKeyRecord, 'keyHash'>;
 /** Options of an `ApiKeyStore`. */
 export interface ApiKeyStoreOptions {
   client: DynamoDBDocumentClient;
-  /** The jobs table (keys live in their own partition-key namespace there). */
+  /** The keys table (`SLUICE_KEYS_TABLE_NAME`, schema in `keys-table-schema.ts`). */
   tableName: string;
   now?: () => number;
 }
 
-function partitionKey(keyId: string): string {
-  return `${API_KEY_PARTITION_PREFIX}${keyId}`;
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-  );
-}
-
+/** A stored item as a record; an item without a role predates roles and is a tenant's. */
 function toRecord(item: Record<string, unknown> | undefined): ApiKeyRecord | undefined {
   if (item === undefined) return undefined;
-  const { [JOBS_TABLE_SCHEMA.partitionKey]: _pk, ...record } = item;
-  return record as unknown as ApiKeyRecord;
+  const { [listIndex.partitionKey]: _partition, [listIndex.sortKey]: _sort, role, ...rest } = item;
+  return { ...(rest as unknown as ApiKeyRecord), role: isApiKeyRole(role) ? role : 'tenant' };
 }
 
 function checkLabel(label: string): string {
@@ -77,14 +69,23 @@ function checkLabel(label: string): string {
   return label;
 }
 
+function checkRole(role: string): ApiKeyRole {
+  if (!isApiKeyRole(role)) {
+    throw new ValidationError('role: must be "tenant" or "operator"', { field: 'role' });
+  }
+  return role;
+}
+
 /**
- * API keys in the jobs table, each bound to one tenant and stored only as a
- * SHA-256 hash. The front reads (`find`); `sluice keys` creates, revokes and
- * lists with an operator's AWS credentials — never over gRPC.
+ * API keys in their own table, each bound to one tenant and one role and
+ * stored only as a SHA-256 hash. The front only reads (`find`, one GetItem);
+ * `sluice keys` creates, revokes and lists with an operator's AWS
+ * credentials — never over gRPC. Listing is a Query of the table's listing
+ * index (`KEYS_TABLE_SCHEMA`), never a Scan.
  *
  * @example
  * ```ts
- * const store = new ApiKeyStore({ client: documents, tableName: 'sluice-jobs' });
+ * const store = new ApiKeyStore({ client: documents, tableName: 'sluice-keys' });
  * const { key } = await store.create('acme', { label: 'billing service' });
  * ```
  */
@@ -102,40 +103,45 @@ export class ApiKeyStore {
   /** Creates a key for `tenant`; the returned `key` exists nowhere else — show it once. */
   async create(
     tenant: string,
-    options: { label?: string } = {},
+    options: { label?: string; role?: string } = {},
   ): Promise<{ key: string; record: ApiKeyRecord }> {
     const record = {
       tenant: parseTenantName(tenant),
+      role: checkRole(options.role ?? DEFAULT_API_KEY_ROLE),
       label: checkLabel(options.label ?? ''),
       createdAt: this.#now(),
     };
     for (let attempt = 1; ; attempt += 1) {
       const { keyId, key } = generateApiKey();
       const full: ApiKeyRecord = { keyId, ...record, keyHash: hashApiKey(key).toString('hex') };
-      try {
-        await this.#client.send(
-          new PutCommand({
-            TableName: this.#tableName,
-            Item: { [JOBS_TABLE_SCHEMA.partitionKey]: partitionKey(keyId), ...full },
-            ConditionExpression: 'attribute_not_exists(#pk)',
-            ExpressionAttributeNames: { '#pk': JOBS_TABLE_SCHEMA.partitionKey },
-          }),
-        );
-        return { key, record: full };
-      } catch (error) {
-        if (!isConditionFailure(error) || attempt >= MAX_CREATE_ATTEMPTS) throw error;
+      if (await this.put(full)) return { key, record: full };
+      if (attempt >= MAX_CREATE_ATTEMPTS) {
+        throw new Error(`no unused key id after ${MAX_CREATE_ATTEMPTS} attempts`);
       }
     }
+  }
+
+  /**
+   * Stores a key record as it is (its hash included) unless its key id is
+   * taken; `false` when it was. `create` and the migration of keys from the
+   * jobs table use it.
+   */
+  put(record: ApiKeyRecord): Promise<boolean> {
+    return putIfAbsent(this.#client, {
+      tableName: this.#tableName,
+      partitionKey: PK,
+      item: {
+        ...record,
+        [listIndex.partitionKey]: LISTING_PARTITION,
+        [listIndex.sortKey]: listKey(record.tenant, record.createdAt, record.keyId),
+      },
+    });
   }
 
   /** The key with this id (strongly consistent, so a revoke is seen at once), or `undefined`. */
   async find(keyId: string): Promise<ApiKeyRecord | undefined> {
     const { Item } = await this.#client.send(
-      new GetCommand({
-        TableName: this.#tableName,
-        Key: { [JOBS_TABLE_SCHEMA.partitionKey]: partitionKey(keyId) },
-        ConsistentRead: true,
-      }),
+      new GetCommand({ TableName: this.#tableName, Key: { [PK]: keyId }, ConsistentRead: true }),
     );
     return toRecord(Item);
   }
@@ -149,10 +155,10 @@ export class ApiKeyStore {
       const { Attributes } = await this.#client.send(
         new UpdateCommand({
           TableName: this.#tableName,
-          Key: { [JOBS_TABLE_SCHEMA.partitionKey]: partitionKey(keyId) },
+          Key: { [PK]: keyId },
           UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :now)',
           ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': JOBS_TABLE_SCHEMA.partitionKey },
+          ExpressionAttributeNames: { '#pk': PK },
           ExpressionAttributeValues: { ':now': this.#now() },
           ReturnValues: 'ALL_NEW',
         }),
@@ -165,31 +171,35 @@ export class ApiKeyStore {
   }
 
   /**
-   * Every key (of one tenant, if given), oldest first, without hashes. A
-   * filtered Scan of the jobs table: it reads the whole table, which is fine
-   * for an occasional admin command but not for anything on a request path.
+   * Every key (of one tenant, if given), oldest first, without hashes: a
+   * Query of the listing index (which does not even hold the hashes).
    */
   async list(filter: { tenant?: string } = {}): Promise<ApiKeySummary[]> {
+    if (filter.tenant !== undefined) parseTenantName(filter.tenant);
+    const input: QueryCommandInput = {
+      TableName: this.#tableName,
+      IndexName: listIndex.indexName,
+      KeyConditionExpression:
+        filter.tenant === undefined ? '#lp = :lp' : '#lp = :lp AND begins_with(#lk, :prefix)',
+      ExpressionAttributeNames: {
+        '#lp': listIndex.partitionKey,
+        ...(filter.tenant === undefined ? {} : { '#lk': listIndex.sortKey }),
+      },
+      ExpressionAttributeValues: {
+        ':lp': LISTING_PARTITION,
+        ...(filter.tenant === undefined ? {} : { ':prefix': tenantListPrefix(filter.tenant) }),
+      },
+    };
     const keys: ApiKeySummary[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.#client.send(
-        new ScanCommand({
-          TableName: this.#tableName,
-          FilterExpression:
-            filter.tenant === undefined
-              ? 'begins_with(#pk, :prefix)'
-              : 'begins_with(#pk, :prefix) AND tenant = :tenant',
-          ProjectionExpression: 'keyId, tenant, label, createdAt, revokedAt',
-          ExpressionAttributeNames: { '#pk': JOBS_TABLE_SCHEMA.partitionKey },
-          ExpressionAttributeValues: {
-            ':prefix': API_KEY_PARTITION_PREFIX,
-            ...(filter.tenant === undefined ? {} : { ':tenant': filter.tenant }),
-          },
-          ExclusiveStartKey: startKey,
-        }),
+        new QueryCommand({ ...input, ExclusiveStartKey: startKey }),
       );
-      for (const item of page.Items ?? []) keys.push(item as ApiKeySummary);
+      for (const item of page.Items ?? []) {
+        const { keyHash: _hash, ...summary } = toRecord(item) as ApiKeyRecord;
+        keys.push(summary);
+      }
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
     return keys.sort((a, b) => a.createdAt - b.createdAt || a.keyId.localeCompare(b.keyId));

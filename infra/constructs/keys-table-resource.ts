@@ -1,0 +1,80 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  Table,
+  TableEncryption,
+  type ITable,
+} from 'aws-cdk-lib/aws-dynamodb';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { KEYS_TABLE_SCHEMA } from '../../core/keys/keys-table-schema.js';
+
+/**
+ * What the front does with the keys table: look a presented key up by its id
+ * (`ApiKeyStore.find`), nothing else — no write, no Query, no Scan. Keys are
+ * created, listed and revoked by `sluice keys` with an operator's own
+ * credentials.
+ */
+export const KEYS_TABLE_LOOKUP_ACTIONS = Object.freeze(['dynamodb:GetItem']);
+
+/** Properties of `KeysTableResource`. */
+export interface KeysTableResourceProps {
+  tableName: string;
+}
+
+/**
+ * The API keys table (DynamoDB): the key and listing index from
+ * `core/keys/keys-table-schema.ts` (the index never holds the hashes),
+ * on-demand capacity, point-in-time recovery, encryption with the AWS-managed
+ * key, and kept when the stack is deleted (like the jobs table: deleting it
+ * would lock every client out).
+ *
+ * @example
+ * ```ts
+ * const keys = new KeysTableResource(stack, 'Keys', { tableName: 'sluice-keys' });
+ * keys.grantKeyLookup(taskDefinition.taskRole);
+ * ```
+ */
+export class KeysTableResource extends Construct {
+  readonly table: ITable;
+
+  constructor(scope: Construct, id: string, props: KeysTableResourceProps) {
+    super(scope, id);
+    const { partitionKey, listIndex, listedAttributes } = KEYS_TABLE_SCHEMA;
+    const table = new Table(this, 'Table', {
+      tableName: props.tableName,
+      partitionKey: { name: partitionKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    table.addGlobalSecondaryIndex({
+      indexName: listIndex.indexName,
+      partitionKey: { name: listIndex.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: listIndex.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...listedAttributes],
+    });
+    this.table = table;
+  }
+
+  /**
+   * Lets `grantee` look keys up by id (`KEYS_TABLE_LOOKUP_ACTIONS` on this
+   * table only, not its index): all the front may do with it.
+   *
+   * @example
+   * ```ts
+   * keys.grantKeyLookup(taskDefinition.taskRole);
+   * ```
+   */
+  grantKeyLookup(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: [...KEYS_TABLE_LOOKUP_ACTIONS],
+      resourceArns: [this.table.tableArn],
+    });
+  }
+}
