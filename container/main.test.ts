@@ -8,6 +8,8 @@ import { startAwsTestBed, type AwsTestBed } from './testing/aws-test-bed.js';
 import { failureOf, submitRequest, unary } from './testing/front-test-bed.js';
 import { keysTableNameOf } from '../core/config/aws-config.js';
 
+/** ECS kills a task this long after SIGTERM. */
+const ECS_STOP_TIMEOUT_MS = 30_000;
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 
 let bed: AwsTestBed;
@@ -58,9 +60,8 @@ describe('container/main.ts', () => {
     expect((await fetch(`http://127.0.0.1:${healthPort}/`)).status).toBe(200);
     client.close();
 
-    const started = Date.now();
-    expect(await front.stop()).toBe(0);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // SIGKILL only after ECS's stop timeout: 0 means it stopped by itself before that.
+    expect(await front.stop(ECS_STOP_TIMEOUT_MS)).toBe(0);
     const logs = lines.filter((line) => line.startsWith('{'));
     expect(logs.length).toBeGreaterThan(0);
     for (const line of logs) expect(() => JSON.parse(line) as unknown).not.toThrow();

@@ -68,8 +68,12 @@ export interface LocalRuntime {
   consumerMetrics(): EventSourceMetrics[];
   /** SIGKILLs the front, as a crash would. */
   killFront(): Promise<void>;
-  /** Stops the front gracefully (SIGTERM) and resolves with its exit code. */
-  stopFront(): Promise<number | NodeJS.Signals>;
+  /**
+   * Stops the front gracefully (SIGTERM, then SIGKILL after `graceMs`, as
+   * ECS does after its stop timeout) and resolves with its exit code, or the
+   * signal that ended it.
+   */
+  stopFront(graceMs?: number): Promise<number | NodeJS.Signals>;
   /** Starts the front again on the same port. */
   startFront(): Promise<void>;
   /** Stops everything: front, consumers, emulators. */
@@ -197,8 +201,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await requireFront().kill();
       front = undefined;
     },
-    stopFront: async () => {
-      const code = await requireFront().stop();
+    stopFront: async (graceMs) => {
+      const code = await requireFront().stop(graceMs);
       front = undefined;
       return code;
     },

@@ -142,7 +142,8 @@ describe('shutdown', () => {
   });
 
   it('flushes the producers: a submit waiting for its batch is sent and acknowledged', async () => {
-    const { front, client } = await bed.startFront({ producer: { lingerMs: 60_000 } });
+    // A linger far longer than the test may run: only the shutdown's flush can send the batch.
+    const { front, client } = await bed.startFront({ producer: { lingerMs: 600_000 } });
     const before = await bed.queueDepth();
     const ack = unary<{ jobId: string }>((callback) => client.submitJob(submitRequest(), callback));
     await new Promise<void>((resolve) => {
@@ -150,9 +151,7 @@ describe('shutdown', () => {
         front.producers.metrics.pending === 1 ? resolve() : void setImmediate(check);
       check();
     });
-    const started = Date.now();
     await front.shutdown();
-    expect(Date.now() - started).toBeLessThan(5_000);
     await expect(ack).resolves.toMatchObject({ jobId: expect.any(String) as string });
     expect(await bed.queueDepth()).toBe(before + 1);
   });

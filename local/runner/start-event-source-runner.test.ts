@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
 import type { ChannelQueues } from '../../core/aws/queue-directory.js';
@@ -159,6 +160,16 @@ describe('event source runner', () => {
 
   it('bills the handler’s run, not the receive or the delete around it', async () => {
     const handlerMs = 150;
+    // Deletes made slow on purpose: a runner that billed them would bill this much more.
+    const deleteDelayMs = 3_000;
+    const slowDeletes = 'slow-deletes';
+    bed.clients.sqs.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'DeleteMessageBatchCommand') await delay(deleteDelayMs);
+        return next(args);
+      },
+      { step: 'initialize', name: slowDeletes },
+    );
     const calls = invocations();
     const { queues } = await startRunner(
       {},
@@ -169,13 +180,20 @@ describe('event source runner', () => {
         return {};
       }),
     );
-    await sendJob(bed, queues, testEnvelope('echo', {}));
-    await calls.next();
-    await runner?.stop();
+    try {
+      await sendJob(bed, queues, testEnvelope('echo', {}));
+      await calls.next();
+      await runner?.stop();
+    } finally {
+      bed.clients.sqs.middlewareStack.remove(slowDeletes);
+    }
 
-    const billed = runner?.metrics().find((m) => m.source === 'queue')?.billedDurationMs ?? 0;
+    const metrics = runner?.metrics().find((m) => m.source === 'queue');
+    expect(metrics?.deletedMessageCount).toBe(1);
+    const billed = metrics?.billedDurationMs ?? 0;
     expect(billed).toBeGreaterThanOrEqual(handlerMs - 1);
-    expect(billed).toBeLessThan(handlerMs * 2);
+    // Not the delete: a timer of 150 ms never takes 3 s more, however loaded the machine.
+    expect(billed).toBeLessThan(handlerMs + deleteDelayMs);
   });
 
   it('invokes the handler with a Lambda-shaped SQS event and a counting-down context', async () => {
