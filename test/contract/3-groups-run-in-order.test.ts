@@ -3,6 +3,9 @@ import { JobState } from '../../proto/gen/ts/sluice/v1/job_service.js';
 import { submitRequest } from '../support/grpc-test-client.js';
 import { startTestSystem, type TestSystem } from '../support/test-runtime.js';
 
+/** A sleep far longer than the pollers need to pick up six messages. */
+const PARALLEL_SLEEP_MS = 4_000;
+
 let system: TestSystem;
 beforeAll(async () => {
   system = await startTestSystem();
@@ -38,10 +41,12 @@ describe('contract 3: jobs of one group start in submit order and never overlap'
   });
 
   it('runs jobs of different groups in parallel', async () => {
+    // Each job sleeps long enough that all six start before the first ends, however
+    // late a loaded machine's pollers pick them up.
     const acks = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
         system.client.submit(
-          submitRequest({ type: 'sleep', groupKey: `parallel-${i}` }, { ms: 1500 }),
+          submitRequest({ type: 'sleep', groupKey: `parallel-${i}` }, { ms: PARALLEL_SLEEP_MS }),
         ),
       ),
     );
