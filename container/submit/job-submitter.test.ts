@@ -181,6 +181,37 @@ describe('JobSubmitter', () => {
     await proxy.close();
   });
 
+  it('fails a submit without a key with JobMayExistError when the queue may have taken the message, and with UnavailableError when it has a key', async () => {
+    // SQS handles every send, but the answer never arrives: the message is in the queue.
+    const proxy = await startSqsFaultProxy(bed.emulators.sqsEndpoint, () => ({
+      kind: 'drop',
+      when: 'after',
+    }));
+    const sqs = testSqsClient(proxy.endpoint, { maxAttempts: 1 });
+    const unsure = new ChannelProducers({
+      sqs,
+      queues: bed.queues,
+      tunables: { lingerMs: 1, retry: { maxAttempts: 2, initialBackoffMs: 1, maxBackoffMs: 1 } },
+    });
+    const jobId = createJobIdGenerator()();
+    const jobs = submitter({ producers: unsure, nextJobId: () => jobId });
+    const before = await queueDepth();
+    try {
+      const unkeyed = await jobs.submit(TENANT, jobs.validate(input())).catch((e: unknown) => e);
+      expect(unkeyed).toBeInstanceOf(JobMayExistError);
+      expect(unkeyed).toMatchObject({ jobId });
+      expect((unkeyed as Error).message).toContain('may have accepted it');
+      expect(await queueDepth()).toBe(before + 1);
+
+      const keyed = jobs.validate(input({ idempotencyKey: 'answer-lost' }));
+      await expect(jobs.submit(TENANT, keyed)).rejects.toBeInstanceOf(UnavailableError);
+    } finally {
+      await unsure.close();
+      sqs.destroy();
+      await proxy.close();
+    }
+  });
+
   describe('when DynamoDB fails the record write after SQS accepted the message', () => {
     let proxy: AwsFaultProxy;
     let dynamodb: DynamoDBClient;

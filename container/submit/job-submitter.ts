@@ -19,11 +19,10 @@ import {
 } from '../../core/validation/job-submission.js';
 import type { SubmitLimits } from '../../core/validation/limits.js';
 import { callDependency } from '../errors/call-dependency.js';
-import { isDependencyFailure } from '../errors/dependency-failure.js';
+import { isDependencyFailure, mayHaveTakenEffect } from '../errors/dependency-failure.js';
 import { JobMayExistError } from '../errors/job-may-exist-error.js';
 import type { SentMessage } from '../producer/auto-batcher.js';
 import type { ChannelProducers } from '../producer/channel-producers.js';
-import { isRetryableSqsError } from '../producer/retryable-sqs-error.js';
 import type { SendTurn } from './group-send-order.js';
 
 /** How the front retries writing a job's record: the backoff's delays plus when to stop. */
@@ -215,14 +214,18 @@ export class JobSubmitter {
   }
 
   /**
-   * The producer gave up after failures that may have reached SQS (a
+   * The producer gave up after a failure that may have reached SQS (a
    * timeout, a dropped connection, a 5xx: the message may be in the queue).
    * With a key a resubmit is safe (same job id, same deduplication id);
    * without one it is reported as a job that may exist. A refusal SQS
    * answered, a full producer or a shutdown enqueued nothing.
    */
   #enqueueFailure(envelope: MessageEnvelope, error: unknown): unknown {
-    const ambiguous = error instanceof UnavailableError && isRetryableSqsError(error.cause);
+    // Without a cause, the producer refused the job before sending it (shutting down).
+    const ambiguous =
+      error instanceof UnavailableError &&
+      error.cause !== undefined &&
+      mayHaveTakenEffect(error.cause);
     if (!ambiguous || envelope.idempotencyKey !== '') return error;
     return new JobMayExistError(
       envelope.jobId,
