@@ -1,6 +1,7 @@
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { ValidationError } from '../core/errors/index.js';
+import { JOBS_TABLE_SCHEMA } from '../core/jobs/table-schema.js';
 import { createSluiceApp } from './create-sluice-app.js';
 import { GRPC_PORT } from './constructs/front-service.js';
 import { BUNDLING_STACKS_CONTEXT, synthSluice } from './testing/synth-sluice.js';
@@ -10,6 +11,20 @@ const NO_BUNDLING = { [BUNDLING_STACKS_CONTEXT]: [] };
 const CERTIFICATE_ARN =
   'arn:aws:acm:eu-west-1:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
 const ALARM_TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:sluice-alarms';
+/** A table a `cdk destroy` left behind. */
+const RETAINED_TABLE = 'sluice-JobsTable1460BE13-1ABCDEFGHIJKL';
+
+/** The tables keyed like the jobs table (the keys table is not). */
+function jobsTables(sluice: Awaited<ReturnType<typeof synthSluice>>): unknown[] {
+  return Object.values(
+    sluice.template.findResources('AWS::DynamoDB::Table') as Record<
+      string,
+      { Properties: { KeySchema: { AttributeName: string }[] } }
+    >,
+  ).filter(
+    (table) => table.Properties.KeySchema[0]?.AttributeName === JOBS_TABLE_SCHEMA.partitionKey,
+  );
+}
 
 describe('a deployment with a certificate, allowed CIDRs and an alarm topic', () => {
   let sluice: Awaited<ReturnType<typeof synthSluice>>;
@@ -89,7 +104,7 @@ describe('a deployment without the front', () => {
     const sluice = await synthSluice({ ...NO_BUNDLING, front: 'false' });
     try {
       sluice.template.resourceCountIs('AWS::SQS::Queue', 2);
-      sluice.template.resourceCountIs('AWS::DynamoDB::Table', 1);
+      expect(jobsTables(sluice)).toHaveLength(1);
       for (const type of [
         'AWS::EC2::VPC',
         'AWS::ECS::Service',
@@ -98,6 +113,55 @@ describe('a deployment without the front', () => {
         sluice.template.resourceCountIs(type, 0);
       }
       expect(Object.keys(sluice.template.findOutputs('*'))).not.toContain('Endpoint');
+    } finally {
+      await sluice.remove();
+    }
+  });
+});
+
+describe('a deployment that reuses a retained jobs table (-c jobsTableName=...)', () => {
+  it('creates no table and gives the functions that name', async () => {
+    const sluice = await synthSluice({
+      ...NO_BUNDLING,
+      front: 'false',
+      jobsTableName: RETAINED_TABLE,
+    });
+    try {
+      expect(jobsTables(sluice)).toEqual([]);
+      const functions = Object.values(
+        sluice.template.findResources('AWS::Lambda::Function') as Record<
+          string,
+          { Properties: { Description?: string; Environment?: { Variables: object } } }
+        >,
+      ).filter((fn) => String(fn.Properties.Description).startsWith('Sluice '));
+      expect(functions.length).toBeGreaterThan(0);
+      for (const fn of functions) {
+        expect(fn.Properties.Environment?.Variables).toMatchObject({
+          SLUICE_TABLE_NAME: RETAINED_TABLE,
+        });
+      }
+      sluice.template.hasOutput('TableName', { Value: RETAINED_TABLE });
+    } finally {
+      await sluice.remove();
+    }
+  });
+});
+
+describe('a deployment with NAT gateways (-c natGateways=1)', () => {
+  it('gives the private subnets a route to the internet through the NAT gateway, and keeps the endpoints', async () => {
+    const sluice = await synthSluice({ ...NO_BUNDLING, natGateways: '1' });
+    try {
+      sluice.template.resourceCountIs('AWS::EC2::NatGateway', 1);
+      sluice.template.hasResourceProperties('AWS::EC2::Route', {
+        DestinationCidrBlock: '0.0.0.0/0',
+        NatGatewayId: Match.anyValue(),
+      });
+      sluice.template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        VpcEndpointType: 'Interface',
+        ServiceName: Match.objectLike({
+          'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('\\.sqs$')])],
+        }),
+      });
     } finally {
       await sluice.remove();
     }
@@ -122,6 +186,14 @@ describe('settings', () => {
     }
     expect(thrown).toBeInstanceOf(ValidationError);
     expect(thrown).toMatchObject({ field: 'certificateArn' });
+  });
+
+  it('reject a public plaintext opt-in together with a certificate, naming the opt-in', () => {
+    expect(() =>
+      createSluiceApp({
+        context: { certificateArn: CERTIFICATE_ARN, insecurePublicPlaintext: 'true' },
+      }),
+    ).toThrow(/insecurePublicPlaintext/);
   });
 
   it('reject an autoscaling ceiling below the floor', () => {

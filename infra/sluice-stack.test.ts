@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Stack, Validations, type CfnResource } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Stack, type CfnResource } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
@@ -15,12 +15,23 @@ import { CHANNELS } from '../core/channels/channels.js';
 import { JOBS_TABLE_SCHEMA } from '../core/jobs/table-schema.js';
 import { KEYS_TABLE_SCHEMA, keysTableDefinition } from '../core/keys/keys-table-schema.js';
 import { OLDEST_MESSAGE_AGE_ALARM_SECONDS } from './constructs/channel-alarms.js';
-import { FRONT_EXIT_ALLOWANCE_MS, GRPC_PORT, HEALTH_PORT } from './constructs/front-service.js';
+import {
+  FRONT_EXIT_ALLOWANCE_MS,
+  GRPC_PORT,
+  HEALTH_PORT,
+  MAX_CONNECTION_AGE_GRACE_MS,
+  MAX_CONNECTION_AGE_MS,
+} from './constructs/front-service.js';
 import { ESM_REQUIRE_BANNER } from './constructs/queue-function.js';
 import { CONTAINER_DIR } from './project-paths.js';
-import { DEFAULT_PREFIX } from './sluice-settings.js';
-import { channelConstructId, jobsTableName, keysTableName } from './sluice-stack.js';
-import { synthSluice, type SynthesisedSluice } from './testing/synth-sluice.js';
+import { DEFAULT_PREFIX, DEFAULT_VPC_CIDR } from './sluice-settings.js';
+import { channelConstructId, keysTableName } from './sluice-stack.js';
+import {
+  acknowledgements,
+  BUNDLING_STACKS_CONTEXT,
+  synthSluice,
+  type SynthesisedSluice,
+} from './testing/synth-sluice.js';
 
 const run = promisify(execFile);
 
@@ -52,7 +63,6 @@ const WILDCARD_RESOURCE_ACTIONS: Record<string, string> = {
 
 /** Every cdk-nag finding this app acknowledges (each with its reason, at the construct). */
 const EXPECTED_ACKNOWLEDGEMENTS = [
-  'Sluice/Front/LoadBalancerSecurityGroup AwsSolutions-EC23',
   'Sluice/Front/Task AwsSolutions-ECS2',
   'Sluice/Front/Task/ExecutionRole AwsSolutions-IAM5[Resource::*]',
   'Sluice/NetworkLogs/Bucket AwsSolutions-S1',
@@ -402,7 +412,8 @@ describe('jobs table', () => {
     sluice.template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
-        TableName: jobsTableName(DEFAULT_PREFIX),
+        // No fixed name: a deploy after `cdk destroy` must not collide with the retained table.
+        TableName: Match.absent(),
         BillingMode: 'PAY_PER_REQUEST',
         KeySchema: [{ AttributeName: JOBS_TABLE_SCHEMA.partitionKey, KeyType: 'HASH' }],
         TimeToLiveSpecification: { AttributeName: JOBS_TABLE_SCHEMA.ttlAttribute, Enabled: true },
@@ -464,8 +475,10 @@ describe('front', () => {
     expect(entries.sort()).toEqual(['.dockerignore', 'Dockerfile']);
   });
 
-  it('is given the tables, the queue prefix, its ports, API-key authentication and a shutdown grace', () => {
+  it('is given the tables, the queue prefix, its ports, API-key authentication, a shutdown grace and a maximum connection age with grace', () => {
     expect(containerEnvironment()).toMatchObject({
+      SLUICE_GRPC_MAX_CONNECTION_AGE_MS: String(MAX_CONNECTION_AGE_MS),
+      SLUICE_GRPC_MAX_CONNECTION_AGE_GRACE_MS: String(MAX_CONNECTION_AGE_GRACE_MS),
       SLUICE_TABLE_NAME: { Ref: logicalId(sluice.stack.jobsTable.table) },
       SLUICE_KEYS_TABLE_NAME: { Ref: logicalId(sluice.stack.keysTable.table) },
       SLUICE_QUEUE_PREFIX: DEFAULT_PREFIX,
@@ -484,9 +497,15 @@ describe('front', () => {
     expect(stopTimeoutMs).toBeLessThanOrEqual(FARGATE_MAX_STOP_TIMEOUT_SECONDS * 1000);
   });
 
-  it('serves gRPC behind an internet-facing NLB over plain TCP when no certificate is given', () => {
+  it('serves gRPC behind an internal NLB over plain TCP when no certificate is given', () => {
     const [[nlbId, nlb] = ['', undefined]] = resources('AWS::ElasticLoadBalancingV2::LoadBalancer');
-    expect(nlb?.Properties).toMatchObject({ Type: 'network', Scheme: 'internet-facing' });
+    expect(nlb?.Properties).toMatchObject({ Type: 'network', Scheme: 'internal' });
+    // In the tasks' private subnets: there is no public subnet to put it in.
+    const [[, service] = ['', undefined]] = resources('AWS::ECS::Service');
+    const network = service?.Properties.NetworkConfiguration as {
+      AwsvpcConfiguration: { Subnets: unknown };
+    };
+    expect(nlb?.Properties.Subnets).toEqual(network.AwsvpcConfiguration.Subnets);
     expect(nlb?.Properties.LoadBalancerAttributes).toEqual(
       expect.arrayContaining([{ Key: 'access_logs.s3.enabled', Value: 'true' }]),
     );
@@ -545,11 +564,20 @@ describe('front', () => {
       ]),
     );
     expect(ingress).toHaveLength(2);
-    sluice.template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      SecurityGroupIngress: [
-        Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: GRPC_PORT, ToPort: GRPC_PORT }),
-      ],
-    });
+  });
+
+  it('admits gRPC clients from the VPC’s own range only (the NLB is internal)', () => {
+    const nlbGroup = sluice.stack.front!.loadBalancer.connections.securityGroups[0]!;
+    const [, group] = resources('AWS::EC2::SecurityGroup').find(
+      ([id]) => id === logicalId(nlbGroup),
+    )!;
+    expect(group.Properties.SecurityGroupIngress).toEqual([
+      expect.objectContaining({
+        CidrIp: DEFAULT_VPC_CIDR,
+        FromPort: GRPC_PORT,
+        ToPort: GRPC_PORT,
+      }),
+    ]);
   });
 
   it('scales the service on CPU between the configured bounds, and deployments leave the task count to autoscaling', () => {
@@ -567,6 +595,53 @@ describe('front', () => {
         PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
       }),
     });
+  });
+});
+
+/** Each VPC endpoint's type by the service name's last part (`sqs`, `dynamodb`, `ecr.dkr`, …). */
+function vpcEndpoints(template: SynthesisedSluice['template']): Record<string, string> {
+  const endpoints = Object.values(
+    template.findResources('AWS::EC2::VPCEndpoint') as Record<string, TemplateResource>,
+  ).map((endpoint) => {
+    const name = JSON.stringify(endpoint.Properties.ServiceName);
+    const service = /\.([a-z0-9.]+)"\]\]\}$/.exec(name)?.[1] ?? name;
+    return [service, String(endpoint.Properties.VpcEndpointType)] as const;
+  });
+  return Object.fromEntries(endpoints);
+}
+
+describe('network', () => {
+  it('reaches DynamoDB and S3 through gateway endpoints, and SQS, ECR and CloudWatch Logs through interface endpoints', () => {
+    expect(vpcEndpoints(sluice.template)).toEqual({
+      dynamodb: 'Gateway',
+      s3: 'Gateway',
+      sqs: 'Interface',
+      'ecr.api': 'Interface',
+      'ecr.dkr': 'Interface',
+      logs: 'Interface',
+    });
+    for (const [, endpoint] of resources('AWS::EC2::VPCEndpoint')) {
+      if (endpoint.Properties.VpcEndpointType !== 'Interface') continue;
+      expect(endpoint.Properties).toMatchObject({ PrivateDnsEnabled: true });
+      expect(endpoint.Properties.SubnetIds).toHaveLength(2);
+    }
+  });
+
+  it('has no NAT gateway, no internet gateway and no route to the internet by default', () => {
+    sluice.template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    sluice.template.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    for (const [, route] of resources('AWS::EC2::Route')) {
+      expect(route.Properties.DestinationCidrBlock).not.toBe('0.0.0.0/0');
+    }
+    for (const [, subnet] of resources('AWS::EC2::Subnet')) {
+      expect(subnet.Properties.MapPublicIpOnLaunch).not.toBe(true);
+    }
+  });
+
+  it('leaves the functions outside the VPC (they reach AWS directly)', () => {
+    for (const [, fn] of resources('AWS::Lambda::Function')) {
+      expect(fn.Properties.VpcConfig).toBeUndefined();
+    }
   });
 });
 
@@ -639,17 +714,75 @@ describe('cdk-nag', () => {
   });
 
   it('acknowledges only the expected findings, each with a reason', () => {
-    const acknowledged: string[] = [];
-    for (const construct of sluice.app.node.findAll()) {
-      for (const entry of construct.node.metadata) {
-        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
-        for (const [rule, reason] of Object.entries(entry.data as Record<string, string>)) {
-          if (!/^Annotation::AwsSolutions-/.test(rule)) continue;
-          expect(reason.length).toBeGreaterThan(40);
-          acknowledged.push(`${construct.node.path} ${rule.replace(/^Annotation::/, '')}`);
-        }
-      }
+    const found = acknowledgements(sluice.app);
+    for (const { reason } of found) expect(reason.length).toBeGreaterThan(40);
+    expect(found.map(({ path, rule }) => `${path} ${rule}`).sort()).toEqual(
+      EXPECTED_ACKNOWLEDGEMENTS,
+    );
+  });
+});
+
+/** The NLB's listeners, with whether the NLB is internet-facing. */
+function listeners(
+  template: SynthesisedSluice['template'],
+): { protocol: string; internetFacing: boolean }[] {
+  const balancers = template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer') as Record<
+    string,
+    TemplateResource
+  >;
+  return Object.values(
+    template.findResources('AWS::ElasticLoadBalancingV2::Listener') as Record<
+      string,
+      TemplateResource
+    >,
+  ).map((listener) => {
+    const balancer = balancers[(listener.Properties.LoadBalancerArn as { Ref: string }).Ref];
+    return {
+      protocol: String(listener.Properties.Protocol),
+      internetFacing: balancer?.Properties.Scheme === 'internet-facing',
+    };
+  });
+}
+
+describe('exposure', () => {
+  /** These syntheses look at the network, not bundles. */
+  const noBundling = { [BUNDLING_STACKS_CONTEXT]: [] };
+  const certificateArn =
+    'arn:aws:acm:eu-west-1:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
+
+  it('without context: no listener is both plaintext and internet-facing', () => {
+    expect(listeners(sluice.template)).toEqual([{ protocol: 'TCP', internetFacing: false }]);
+    expect(Annotations.fromStack(sluice.stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  it('with a certificate: a public TLS listener in public subnets, acknowledged as public', async () => {
+    const tls = await synthSluice({ ...noBundling, certificateArn });
+    try {
+      expect(listeners(tls.template)).toEqual([{ protocol: 'TLS', internetFacing: true }]);
+      tls.template.resourceCountIs('AWS::EC2::InternetGateway', 1);
+      tls.template.resourceCountIs('AWS::EC2::NatGateway', 0);
+      expect(acknowledgements(tls.app).map((a) => `${a.path} ${a.rule}`)).toContain(
+        'Sluice/Front/LoadBalancerSecurityGroup AwsSolutions-EC23',
+      );
+    } finally {
+      await tls.remove();
     }
-    expect(acknowledged.sort()).toEqual(EXPECTED_ACKNOWLEDGEMENTS);
+  });
+
+  it('with insecurePublicPlaintext: a public plaintext listener, and synthesis warns', async () => {
+    const plaintext = await synthSluice({ ...noBundling, insecurePublicPlaintext: 'true' });
+    try {
+      expect(listeners(plaintext.template)).toEqual([{ protocol: 'TCP', internetFacing: true }]);
+      const warnings = Annotations.fromStack(plaintext.stack).findWarning(
+        '/Sluice/Front/LoadBalancer',
+        Match.stringLikeRegexp('INSECURE'),
+      );
+      expect(warnings).toHaveLength(1);
+      expect(acknowledgements(plaintext.app).map((a) => `${a.path} ${a.rule}`)).toContain(
+        'Sluice/Front/LoadBalancerSecurityGroup AwsSolutions-EC23',
+      );
+    } finally {
+      await plaintext.remove();
+    }
   });
 });

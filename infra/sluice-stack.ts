@@ -3,8 +3,11 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import {
   FlowLogDestination,
   GatewayVpcEndpointAwsService,
+  InterfaceVpcEndpointAwsService,
+  IpAddresses,
   SubnetType,
   Vpc,
+  type SubnetSelection,
 } from 'aws-cdk-lib/aws-ec2';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import { ContainerImage } from 'aws-cdk-lib/aws-ecs';
@@ -20,7 +23,7 @@ import { KeysTableResource } from './constructs/keys-table-resource.js';
 import { LogBucket } from './constructs/log-bucket.js';
 import { QueueFunction } from './constructs/queue-function.js';
 import { CONSUMER_ENTRY, CONTAINER_DIR, DEAD_LETTER_ENTRY } from './project-paths.js';
-import type { SluiceSettings } from './sluice-settings.js';
+import { frontListener, type SluiceSettings } from './sluice-settings.js';
 
 /** The dead-letter handler only writes one record per message. */
 const DEAD_LETTER_TIMEOUT = Duration.seconds(30);
@@ -32,25 +35,35 @@ const AVAILABILITY_ZONES = 2;
 /** Subnet sizes: /24 public (NLB, NAT), /22 private (up to ~1000 task ENIs per zone). */
 const PUBLIC_SUBNET_MASK = 24;
 const PRIVATE_SUBNET_MASK = 22;
+/** The subnet group of the tasks, the interface endpoints and an internal NLB. */
+const PRIVATE_SUBNET_GROUP = 'private';
+/**
+ * What the tasks call besides DynamoDB and S3 (gateway endpoints, free): SQS
+ * (every submit), ECR's API and registry (image pulls; the layers come from
+ * S3) and CloudWatch Logs (the awslogs driver). With these, no AWS call needs
+ * the internet, so the VPC needs no NAT gateway.
+ */
+const INTERFACE_ENDPOINTS = {
+  Sqs: InterfaceVpcEndpointAwsService.SQS,
+  EcrApi: InterfaceVpcEndpointAwsService.ECR,
+  EcrDocker: InterfaceVpcEndpointAwsService.ECR_DOCKER,
+  Logs: InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+} as const;
+
+/** The Endpoint output's description, by exposure. */
+const ENDPOINT_DESCRIPTIONS = {
+  internal:
+    'The gRPC endpoint (internal load balancer, plaintext: reachable from the VPC and networks routed to it)',
+  'public-tls': 'The gRPC endpoint (public, TLS)',
+  'public-plaintext':
+    'The gRPC endpoint (PUBLIC PLAINTEXT: API keys cross the internet in clear text)',
+} as const;
 
 /** Properties of `SluiceStack`. */
 export interface SluiceStackProps extends StackProps {
   settings: SluiceSettings;
   /** The channels to deploy: `CHANNELS` from core/channels/channels.ts. */
   channels: readonly Channel[];
-}
-
-/**
- * The jobs table of a deployment: `<prefix>-jobs` (the front and functions get it as
- * `SLUICE_TABLE_NAME`).
- *
- * @example
- * ```ts
- * jobsTableName('sluice'); // 'sluice-jobs'
- * ```
- */
-export function jobsTableName(prefix: string): string {
-  return `${prefix}-jobs`;
 }
 
 /**
@@ -106,7 +119,7 @@ export class SluiceStack extends Stack {
     super(scope, id, props);
     const { settings } = props;
     this.jobsTable = new JobsTableResource(this, 'Jobs', {
-      tableName: jobsTableName(settings.prefix),
+      importTableName: settings.jobsTableName,
     });
     new CfnOutput(this, 'TableName', {
       value: this.jobsTable.table.tableName,
@@ -193,18 +206,28 @@ export class SluiceStack extends Stack {
 
   #addFront(settings: SluiceSettings, alarmAction: SnsAction | undefined): FrontService {
     const logBucket = new LogBucket(this, 'NetworkLogs');
+    const listener = frontListener(settings);
+    const { exposure } = listener;
     const vpc = new Vpc(this, 'Network', {
+      ipAddresses: IpAddresses.cidr(settings.vpcCidr),
       maxAzs: AVAILABILITY_ZONES,
       natGateways: settings.natGateways,
       subnetConfiguration: [
-        { name: 'public', subnetType: SubnetType.PUBLIC, cidrMask: PUBLIC_SUBNET_MASK },
         {
-          name: 'private',
-          subnetType: SubnetType.PRIVATE_WITH_EGRESS,
+          name: 'public',
+          subnetType: SubnetType.PUBLIC,
+          cidrMask: PUBLIC_SUBNET_MASK,
+          // Only a public NLB or a NAT gateway lives there; reserved, the range stays the same.
+          reserved: exposure === 'internal' && settings.natGateways === 0,
+        },
+        {
+          name: PRIVATE_SUBNET_GROUP,
+          subnetType:
+            settings.natGateways > 0 ? SubnetType.PRIVATE_WITH_EGRESS : SubnetType.PRIVATE_ISOLATED,
           cidrMask: PRIVATE_SUBNET_MASK,
         },
       ],
-      // Table and image-layer traffic stays off the NAT gateway (gateway endpoints are free).
+      // Table and image-layer traffic needs neither the internet nor a NAT gateway.
       gatewayEndpoints: {
         DynamoDb: { service: GatewayVpcEndpointAwsService.DYNAMODB },
         S3: { service: GatewayVpcEndpointAwsService.S3 },
@@ -213,8 +236,21 @@ export class SluiceStack extends Stack {
         ToS3: { destination: FlowLogDestination.toS3(logBucket.bucket, 'vpc-flow-logs') },
       },
     });
+    const taskSubnets: SubnetSelection = { subnetGroupName: PRIVATE_SUBNET_GROUP };
+    // Private DNS: the SDK's usual endpoint names resolve to the endpoints inside the VPC.
+    // Not open to the whole VPC: only the front's tasks may reach them (below).
+    const endpoints = Object.entries(INTERFACE_ENDPOINTS).map(([id, service]) =>
+      vpc.addInterfaceEndpoint(id, {
+        service,
+        subnets: taskSubnets,
+        privateDnsEnabled: true,
+        open: false,
+      }),
+    );
     const front = new FrontService(this, 'Front', {
       vpc,
+      taskSubnets,
+      vpcCidr: settings.vpcCidr,
       // Synth only stages container/ (Dockerfile and dist/); `cdk deploy` builds and pushes the image.
       image: ContainerImage.fromAsset(CONTAINER_DIR, { platform: Platform.LINUX_ARM64 }),
       prefix: settings.prefix,
@@ -222,15 +258,18 @@ export class SluiceStack extends Stack {
       jobsTable: this.jobsTable,
       keysTable: this.keysTable,
       logBucket,
-      certificateArn: settings.certificateArn,
+      listener,
       allowedCidrs: settings.allowedCidrs,
       minTasks: settings.frontMinTasks,
       maxTasks: settings.frontMaxTasks,
       alarmAction,
     });
+    for (const endpoint of endpoints) {
+      endpoint.connections.allowDefaultPortFrom(front.service, 'AWS APIs from the front tasks');
+    }
     new CfnOutput(this, 'Endpoint', {
       value: front.endpoint,
-      description: `The gRPC endpoint (${settings.certificateArn === undefined ? 'plaintext' : 'TLS'})`,
+      description: ENDPOINT_DESCRIPTIONS[exposure],
     });
     return front;
   }

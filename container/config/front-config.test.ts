@@ -93,6 +93,19 @@ describe('readFrontConfig', () => {
     });
   });
 
+  it('reads the maximum connection age and its grace, and leaves both unset by default', () => {
+    expect(
+      readFrontConfig({
+        SLUICE_GRPC_MAX_CONNECTION_AGE_MS: '300000',
+        SLUICE_GRPC_MAX_CONNECTION_AGE_GRACE_MS: '30000',
+      }).grpc,
+    ).toMatchObject({ maxConnectionAgeMs: 300_000, maxConnectionAgeGraceMs: 30_000 });
+    expect(readFrontConfig({}).grpc).toMatchObject({
+      maxConnectionAgeMs: undefined,
+      maxConnectionAgeGraceMs: undefined,
+    });
+  });
+
   it.each<[string, NodeJS.ProcessEnv]>([
     ['SLUICE_PORT', { SLUICE_PORT: '70000' }],
     ['SLUICE_HEALTH_PORT', { SLUICE_HEALTH_PORT: 'http' }],
@@ -116,6 +129,11 @@ describe('readFrontConfig', () => {
     ['SLUICE_SUBMIT_RATE_PER_TENANT', { SLUICE_SUBMIT_RATE_PER_TENANT: '-1' }],
     ['SLUICE_AUTH_CACHE_TTL_MS', { SLUICE_AUTH_CACHE_TTL_MS: '30001' }],
     ['AWS_ENDPOINT_URL', { AWS_ENDPOINT_URL: 'not a url' }],
+    ['SLUICE_GRPC_MAX_CONNECTION_AGE_MS', { SLUICE_GRPC_MAX_CONNECTION_AGE_MS: '10' }],
+    [
+      'SLUICE_GRPC_MAX_CONNECTION_AGE_GRACE_MS',
+      { SLUICE_GRPC_MAX_CONNECTION_AGE_GRACE_MS: '30000' },
+    ],
   ])('names %s when it is invalid', (field, env) => {
     expect(fieldOf(env)).toBe(field);
   });

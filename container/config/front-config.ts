@@ -54,6 +54,9 @@ const MAX_ATTRIBUTES = 64;
 const MAX_ATTRIBUTE_KEY_LENGTH = 128;
 const MAX_ATTRIBUTE_VALUE_LENGTH = 4_096;
 const MAX_CONCURRENT_STREAMS = 10_000;
+/** Bounds of the connection age (and its grace): a second to a day. */
+const MIN_CONNECTION_AGE_MS = 1_000;
+const MAX_CONNECTION_AGE_MS = 86_400_000;
 const MAX_SUBMIT_RATE = 1_000_000;
 /** Without an explicit burst, a tenant may burst to two seconds' worth of its rate. */
 const DEFAULT_BURST_SECONDS = 2;
@@ -90,7 +93,8 @@ const frontEnvSchema = z
     SLUICE_GRPC_KEEPALIVE_TIME_MS: int(10_000, MAX_KEEPALIVE_TIME_MS).default(
       DEFAULT_KEEPALIVE_TIME_MS,
     ),
-    SLUICE_GRPC_MAX_CONNECTION_AGE_MS: int(1_000, 86_400_000).optional(),
+    SLUICE_GRPC_MAX_CONNECTION_AGE_MS: int(MIN_CONNECTION_AGE_MS, MAX_CONNECTION_AGE_MS).optional(),
+    SLUICE_GRPC_MAX_CONNECTION_AGE_GRACE_MS: int(0, MAX_CONNECTION_AGE_MS).optional(),
     SLUICE_GRPC_MAX_RECEIVE_MESSAGE_BYTES: int(
       MIN_RECEIVE_MESSAGE_BYTES,
       MAX_RECEIVE_MESSAGE_BYTES,
@@ -111,6 +115,15 @@ const frontEnvSchema = z
     SLUICE_SUBMIT_RATE_PER_TENANT: int(0, MAX_SUBMIT_RATE).default(DEFAULT_SUBMIT_RATE_PER_TENANT),
     SLUICE_SUBMIT_BURST_PER_TENANT: int(1, MAX_SUBMIT_RATE * DEFAULT_BURST_SECONDS).optional(),
   })
+  .refine(
+    (env) =>
+      env.SLUICE_GRPC_MAX_CONNECTION_AGE_GRACE_MS === undefined ||
+      env.SLUICE_GRPC_MAX_CONNECTION_AGE_MS !== undefined,
+    {
+      path: ['SLUICE_GRPC_MAX_CONNECTION_AGE_GRACE_MS'],
+      message: 'needs SLUICE_GRPC_MAX_CONNECTION_AGE_MS: the grace follows the age',
+    },
+  )
   .refine((env) => env.SLUICE_WATCH_SLOW_INTERVAL_MS >= env.SLUICE_WATCH_FAST_INTERVAL_MS, {
     path: ['SLUICE_WATCH_SLOW_INTERVAL_MS'],
     message: 'must be at least SLUICE_WATCH_FAST_INTERVAL_MS',
@@ -258,6 +271,7 @@ export function readFrontConfig(rawEnv: NodeJS.ProcessEnv): FrontConfig {
     grpc: {
       keepaliveTimeMs: e.SLUICE_GRPC_KEEPALIVE_TIME_MS,
       maxConnectionAgeMs: e.SLUICE_GRPC_MAX_CONNECTION_AGE_MS,
+      maxConnectionAgeGraceMs: e.SLUICE_GRPC_MAX_CONNECTION_AGE_GRACE_MS,
       maxReceiveMessageBytes: e.SLUICE_GRPC_MAX_RECEIVE_MESSAGE_BYTES,
       maxConcurrentStreams: e.SLUICE_GRPC_MAX_CONCURRENT_STREAMS,
     },

@@ -58,6 +58,11 @@ export interface GrpcTunables {
   maxSendMessageBytes: number;
   /** Close connections after this age (GOAWAY) so clients rebalance after a scale-out; unset: never. */
   maxConnectionAgeMs?: number;
+  /**
+   * After that GOAWAY, calls in progress may finish for this long before the
+   * connection is closed under them; unset: as long as they take.
+   */
+  maxConnectionAgeGraceMs?: number;
   /** HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS: calls in progress per connection. */
   maxConcurrentStreams: number;
 }
@@ -149,6 +154,9 @@ function channelOptions(tunables: Partial<GrpcTunables> | undefined): ChannelOpt
   };
   if (tunables?.maxConnectionAgeMs !== undefined) {
     options['grpc.max_connection_age_ms'] = tunables.maxConnectionAgeMs;
+  }
+  if (tunables?.maxConnectionAgeGraceMs !== undefined) {
+    options['grpc.max_connection_age_grace_ms'] = tunables.maxConnectionAgeGraceMs;
   }
   return options;
 }

@@ -1,11 +1,18 @@
-import { Aws, Duration, Validations } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Validations } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
   TreatMissingData,
   type IAlarmAction,
 } from 'aws-cdk-lib/aws-cloudwatch';
-import { Peer, Port, SecurityGroup, SubnetType, type IVpc } from 'aws-cdk-lib/aws-ec2';
+import {
+  Peer,
+  Port,
+  SecurityGroup,
+  SubnetType,
+  type IVpc,
+  type SubnetSelection,
+} from 'aws-cdk-lib/aws-ec2';
 import {
   Cluster,
   ContainerInsights,
@@ -32,6 +39,7 @@ import type { ChannelQueues } from './channel-queues.js';
 import type { JobsTableResource } from './jobs-table-resource.js';
 import type { KeysTableResource } from './keys-table-resource.js';
 import type { LogBucket } from './log-bucket.js';
+import type { FrontExposure, FrontListener } from '../sluice-settings.js';
 
 /** The gRPC port, on the tasks and on the load balancer (`SLUICE_PORT`). */
 export const GRPC_PORT = 50051;
@@ -47,6 +55,22 @@ export const SHUTDOWN_GRACE_MS = 15_000;
 export const FRONT_EXIT_ALLOWANCE_MS = 5_000;
 /** SIGKILL comes this long after SIGTERM: the front's own deadline (20 s) plus a margin. */
 export const STOP_TIMEOUT = Duration.seconds(30);
+/**
+ * Each client connection is closed (HTTP/2 GOAWAY) after about this long
+ * (`SLUICE_GRPC_MAX_CONNECTION_AGE_MS`, ±10 % jitter from grpc-js). An NLB
+ * balances connections, not calls: without an age, a client stays on the task
+ * it first reached, and tasks added by autoscaling get nothing from connected
+ * clients. Five minutes: a scale-out (1 min cooldown) is used within minutes,
+ * and a reconnect every few minutes costs nothing measurable.
+ */
+export const MAX_CONNECTION_AGE_MS = 300_000;
+/**
+ * Calls in progress when the GOAWAY goes out may finish within this
+ * (`SLUICE_GRPC_MAX_CONNECTION_AGE_GRACE_MS`): a unary call's 30 s deadline
+ * fits. Longer streams (WatchJobs, SubmitJobs) are then cut and the client
+ * resumes them on another connection.
+ */
+export const MAX_CONNECTION_AGE_GRACE_MS = 30_000;
 /** The NLB keeps established connections this long after a task leaves the target group. */
 const DEREGISTRATION_DELAY = Duration.seconds(30);
 /** Graviton Fargate task size: 0.5 vCPU, 1 GiB. */
@@ -69,12 +93,24 @@ const ACCESS_LOG_PREFIX = 'nlb';
 const ANY_IPV4 = '0.0.0.0/0';
 /** AWS APIs (SQS, DynamoDB, CloudWatch Logs) and ECR answer on HTTPS only. */
 const HTTPS_PORT = 443;
+/** The id of the synthesis warning about a public plaintext listener. */
+export const INSECURE_PUBLIC_PLAINTEXT_WARNING_ID = 'sluice:insecurePublicPlaintext';
+/** What that warning says. */
+export const INSECURE_PUBLIC_PLAINTEXT_WARNING =
+  'INSECURE: insecurePublicPlaintext=true puts the gRPC endpoint on the internet without TLS; API keys and payloads cross it in clear text. Use -c certificateArn=... for a public endpoint.';
 /** The container's name in the task definition. */
 const CONTAINER_NAME = 'front';
 
 /** Properties of `FrontService`. */
 export interface FrontServiceProps {
   vpc: IVpc;
+  /** The subnets of the tasks (and of an internal load balancer): private, without public IPs. */
+  taskSubnets: SubnetSelection;
+  /**
+   * The VPC's IPv4 range as a literal (an internal load balancer admits it by
+   * default; cdk-nag cannot check a rule whose range is an intrinsic).
+   */
+  vpcCidr: string;
   /** The image built from container/Dockerfile. */
   image: ContainerImage;
   /** Names the front finds its queues and table by. */
@@ -84,9 +120,8 @@ export interface FrontServiceProps {
   /** The API keys table: the front may only look keys up in it. */
   keysTable: KeysTableResource;
   logBucket: LogBucket;
-  /** A TLS listener with this ACM certificate; none: plain TCP. */
-  certificateArn?: string;
-  /** Who may connect; none: anyone (IPv4). */
+  listener: FrontListener;
+  /** Who may connect; none: anyone (IPv4) on a public listener, the VPC's range on an internal one. */
   allowedCidrs?: readonly string[];
   minTasks: number;
   maxTasks: number;
@@ -94,24 +129,32 @@ export interface FrontServiceProps {
 }
 
 /**
- * The gRPC front: an ARM64 Fargate service in private subnets behind an
- * internet-facing Network Load Balancer. The NLB listens on the gRPC port (TLS
- * with the given certificate and HTTP/2 by ALPN, else plain TCP), checks the
+ * The gRPC front: an ARM64 Fargate service in private subnets behind a
+ * Network Load Balancer — internal unless the listener is public (TLS with
+ * the given certificate and HTTP/2 by ALPN, or the plaintext opt-in, which
+ * synthesis warns about). The NLB listens on the gRPC port, checks the
  * tasks on their HTTP health port, and reaches them through security groups
  * that allow nothing else. The service scales on CPU, rolls back a failed
- * deployment, and gives a task `STOP_TIMEOUT` to drain after SIGTERM. Its task
+ * deployment, closes client connections after `MAX_CONNECTION_AGE_MS` so
+ * they rebalance, and gives a task `STOP_TIMEOUT` to drain after SIGTERM. Its task
  * role may send to the channel queues, look up their (and their DLQs') URLs,
  * read and write job records and look API keys up — nothing more.
  *
  * @example
  * ```ts
- * const front = new FrontService(this, 'Front', { vpc, image, prefix, channelQueues, jobsTable, keysTable, logBucket, minTasks: 2, maxTasks: 8 });
+ * const front = new FrontService(this, 'Front', {
+ *   vpc, taskSubnets: { subnetGroupName: 'private' }, vpcCidr: '10.0.0.0/16', image, prefix,
+ *   channelQueues, jobsTable, keysTable, logBucket, listener: { exposure: 'internal' },
+ *   minTasks: 2, maxTasks: 8,
+ * });
  * new CfnOutput(this, 'Endpoint', { value: front.endpoint });
  * ```
  */
 export class FrontService extends Construct {
   /** `host:port` clients dial. */
   readonly endpoint: string;
+  /** Whether the load balancer is reachable from the internet. */
+  readonly exposure: FrontExposure;
   readonly loadBalancer: NetworkLoadBalancer;
   readonly service: FargateService;
   readonly targetGroup: NetworkTargetGroup;
@@ -119,6 +162,8 @@ export class FrontService extends Construct {
   constructor(scope: Construct, id: string, props: FrontServiceProps) {
     super(scope, id);
     const { vpc } = props;
+    this.exposure = props.listener.exposure;
+    const internetFacing = this.exposure !== 'internal';
     const cluster = new Cluster(this, 'Cluster', {
       vpc,
       containerInsightsV2: ContainerInsights.ENABLED,
@@ -151,6 +196,8 @@ export class FrontService extends Construct {
         // Every caller needs an API key (`sluice keys create`); `open` is for the local runtime only.
         SLUICE_AUTH: 'api-keys',
         SLUICE_SHUTDOWN_GRACE_MS: String(SHUTDOWN_GRACE_MS),
+        SLUICE_GRPC_MAX_CONNECTION_AGE_MS: String(MAX_CONNECTION_AGE_MS),
+        SLUICE_GRPC_MAX_CONNECTION_AGE_GRACE_MS: String(MAX_CONNECTION_AGE_GRACE_MS),
       },
       logging: LogDrivers.awsLogs({
         streamPrefix: CONTAINER_NAME,
@@ -175,14 +222,18 @@ export class FrontService extends Construct {
       allowAllOutbound: false,
       description: 'Sluice NLB: gRPC clients in, front tasks out',
     });
-    for (const cidr of props.allowedCidrs ?? [ANY_IPV4]) {
+    // An internal load balancer admits the VPC's own range unless told which (peered) networks.
+    const defaultCidrs = internetFacing ? [ANY_IPV4] : [props.vpcCidr];
+    for (const cidr of props.allowedCidrs ?? defaultCidrs) {
       loadBalancerGroup.addIngressRule(Peer.ipv4(cidr), Port.tcp(GRPC_PORT), 'gRPC clients');
     }
-    if (props.allowedCidrs === undefined) {
+    if (internetFacing && (props.allowedCidrs ?? defaultCidrs).includes(ANY_IPV4)) {
       Validations.of(loadBalancerGroup).acknowledge({
         id: 'AwsSolutions-EC23',
         reason:
-          'The gRPC endpoint is public by design: every call needs an API key. -c allowedCidrs=... narrows it.',
+          this.exposure === 'public-tls'
+            ? 'The gRPC endpoint is public by choice (-c certificateArn): TLS, and every call needs an API key. -c allowedCidrs=... narrows it.'
+            : 'The gRPC endpoint is public plaintext by explicit opt-in (-c insecurePublicPlaintext=true), warned about at synthesis. -c allowedCidrs=... narrows it.',
       });
     }
     const serviceGroup = new SecurityGroup(this, 'ServiceSecurityGroup', {
@@ -199,7 +250,7 @@ export class FrontService extends Construct {
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       circuitBreaker: { rollback: true },
-      vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+      vpcSubnets: props.taskSubnets,
       securityGroups: [serviceGroup],
       assignPublicIp: false,
       healthCheckGracePeriod: HEALTH_CHECK_GRACE,
@@ -220,11 +271,17 @@ export class FrontService extends Construct {
 
     this.loadBalancer = new NetworkLoadBalancer(this, 'LoadBalancer', {
       vpc,
-      internetFacing: true,
+      internetFacing,
       crossZoneEnabled: true,
       securityGroups: [loadBalancerGroup],
-      vpcSubnets: { subnetType: SubnetType.PUBLIC },
+      vpcSubnets: internetFacing ? { subnetType: SubnetType.PUBLIC } : props.taskSubnets,
     });
+    if (this.exposure === 'public-plaintext') {
+      Annotations.of(this.loadBalancer).addWarningV2(
+        INSECURE_PUBLIC_PLAINTEXT_WARNING_ID,
+        INSECURE_PUBLIC_PLAINTEXT_WARNING,
+      );
+    }
     props.logBucket.allowLoadBalancerLogs(ACCESS_LOG_PREFIX);
     this.loadBalancer.setAttribute('access_logs.s3.enabled', 'true');
     this.loadBalancer.setAttribute('access_logs.s3.bucket', props.logBucket.bucket.bucketName);
@@ -232,7 +289,7 @@ export class FrontService extends Construct {
     // The NLB checks it may write its logs when it is created: the bucket policy must exist first.
     this.loadBalancer.node.addDependency(props.logBucket);
 
-    const listener = this.loadBalancer.addListener('Grpc', listenerProps(props.certificateArn));
+    const listener = this.loadBalancer.addListener('Grpc', listenerProps(props.listener));
     this.targetGroup = listener.addTargets('Front', {
       port: GRPC_PORT,
       protocol: Protocol.TCP,
@@ -288,12 +345,12 @@ export class FrontService extends Construct {
   }
 }
 
-function listenerProps(certificateArn: string | undefined): BaseNetworkListenerProps {
-  if (certificateArn === undefined) return { port: GRPC_PORT, protocol: Protocol.TCP };
+function listenerProps(listener: FrontListener): BaseNetworkListenerProps {
+  if (listener.exposure !== 'public-tls') return { port: GRPC_PORT, protocol: Protocol.TCP };
   return {
     port: GRPC_PORT,
     protocol: Protocol.TLS,
-    certificates: [ListenerCertificate.fromArn(certificateArn)],
+    certificates: [ListenerCertificate.fromArn(listener.certificateArn)],
     sslPolicy: SslPolicy.RECOMMENDED_TLS,
     // gRPC clients insist on HTTP/2 by ALPN (grpc-go refuses a TLS connection without it).
     alpnPolicy: AlpnPolicy.HTTP2_ONLY,

@@ -24,28 +24,41 @@ export const JOBS_TABLE_ACTIONS = Object.freeze([
 
 /** Properties of `JobsTableResource`. */
 export interface JobsTableResourceProps {
-  tableName: string;
+  /**
+   * Use this existing table (one a `cdk destroy` retained) instead of creating
+   * one; the stack then neither configures nor deletes it.
+   */
+  importTableName?: string;
 }
 
 /**
  * The jobs table (DynamoDB): the key and TTL attribute from
  * `core/jobs/table-schema.ts`, on-demand capacity, point-in-time recovery,
  * encryption with the AWS-managed key, and kept when the stack is deleted
- * (it holds every job's record).
+ * (it holds every job's record). CloudFormation names it (no fixed physical
+ * name), so a deploy after `cdk destroy` creates a new table beside the
+ * retained one instead of failing on the name; the front and functions get
+ * the name as `SLUICE_TABLE_NAME`. `importTableName` reuses a retained table.
  *
  * @example
  * ```ts
- * const jobs = new JobsTableResource(stack, 'Jobs', { tableName: 'sluice-jobs' });
+ * const jobs = new JobsTableResource(stack, 'Jobs', {});
  * jobs.grantJobAccess(consumer);
  * ```
  */
 export class JobsTableResource extends Construct {
   readonly table: ITable;
+  /** Whether the table is an existing one this stack does not manage. */
+  readonly imported: boolean;
 
-  constructor(scope: Construct, id: string, props: JobsTableResourceProps) {
+  constructor(scope: Construct, id: string, props: JobsTableResourceProps = {}) {
     super(scope, id);
+    this.imported = props.importTableName !== undefined;
+    if (props.importTableName !== undefined) {
+      this.table = Table.fromTableName(this, 'Table', props.importTableName);
+      return;
+    }
     this.table = new Table(this, 'Table', {
-      tableName: props.tableName,
       partitionKey: { name: JOBS_TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       timeToLiveAttribute: JOBS_TABLE_SCHEMA.ttlAttribute,

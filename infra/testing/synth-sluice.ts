@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Validations, type App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createSluiceApp, type SluiceApp } from '../create-sluice-app.js';
 import { PROJECT_ROOT } from '../project-paths.js';
@@ -15,6 +16,35 @@ export interface SynthesisedSluice extends SluiceApp {
   /** The cloud assembly directory (staged assets are `asset.<hash>` in it). */
   outdir: string;
   remove(): Promise<void>;
+}
+
+/** An acknowledged cdk-nag finding: where, which rule, and why. */
+export interface Acknowledgement {
+  path: string;
+  rule: string;
+  reason: string;
+}
+
+/**
+ * Every AwsSolutions finding acknowledged in `app` (`Validations.of(c).acknowledge`).
+ *
+ * @example
+ * ```ts
+ * acknowledgements(sluice.app).map((a) => `${a.path} ${a.rule}`); // ['Sluice/Front/Task AwsSolutions-ECS2', ...]
+ * ```
+ */
+export function acknowledgements(app: App): Acknowledgement[] {
+  const found: Acknowledgement[] = [];
+  for (const construct of app.node.findAll()) {
+    for (const entry of construct.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+      for (const [rule, reason] of Object.entries(entry.data as Record<string, string>)) {
+        if (!/^Annotation::AwsSolutions-/.test(rule)) continue;
+        found.push({ path: construct.node.path, rule: rule.replace(/^Annotation::/, ''), reason });
+      }
+    }
+  }
+  return found;
 }
 
 /** cdk.json's context (the feature flags `cdk synth` runs with). */
