@@ -160,8 +160,8 @@ function resultToJson(result: BulkSubmitResult): Record<string, unknown> {
     const { ref, jobId, duplicate, sequenceNumber } = result;
     return { ref, jobId, duplicate, sequenceNumber };
   }
-  const { code, codeName, details, field } = result.error;
-  return { ref: result.ref, error: { code, codeName, message: details, field } };
+  const { code, codeName, details, field, jobId } = result.error;
+  return { ref: result.ref, error: { code, codeName, message: details, field, jobId } };
 }
 
 function parsePositiveInteger(text: string): number {

@@ -2005,6 +2005,12 @@ export const JobServiceService = {
   /**
    * SubmitJob enqueues one job. With an idempotency key, a repeated submit
    * returns the original job id and `duplicate = true`.
+   * A failure is UNAVAILABLE only where resubmitting is safe (nothing was
+   * enqueued, or the submit has an idempotency key). A submit without a key
+   * whose job may exist anyway (it was enqueued and will run) fails UNKNOWN,
+   * with the job id in the `sluice-job-id` trailer and as
+   * google.rpc.ErrorInfo (reason JOB_MAY_EXIST, metadata job_id) in
+   * `grpc-status-details-bin`: GetJob it later, do not resubmit it.
    */
   submitJob: {
     path: "/sluice.v1.JobService/SubmitJob" as const,
@@ -2071,6 +2077,12 @@ export interface JobServiceServer extends UntypedServiceImplementation {
   /**
    * SubmitJob enqueues one job. With an idempotency key, a repeated submit
    * returns the original job id and `duplicate = true`.
+   * A failure is UNAVAILABLE only where resubmitting is safe (nothing was
+   * enqueued, or the submit has an idempotency key). A submit without a key
+   * whose job may exist anyway (it was enqueued and will run) fails UNKNOWN,
+   * with the job id in the `sluice-job-id` trailer and as
+   * google.rpc.ErrorInfo (reason JOB_MAY_EXIST, metadata job_id) in
+   * `grpc-status-details-bin`: GetJob it later, do not resubmit it.
    */
   submitJob: handleUnaryCall<SubmitJobRequest, SubmitJobResponse>;
   /**
@@ -2097,6 +2109,12 @@ export interface JobServiceClient extends Client {
   /**
    * SubmitJob enqueues one job. With an idempotency key, a repeated submit
    * returns the original job id and `duplicate = true`.
+   * A failure is UNAVAILABLE only where resubmitting is safe (nothing was
+   * enqueued, or the submit has an idempotency key). A submit without a key
+   * whose job may exist anyway (it was enqueued and will run) fails UNKNOWN,
+   * with the job id in the `sluice-job-id` trailer and as
+   * google.rpc.ErrorInfo (reason JOB_MAY_EXIST, metadata job_id) in
+   * `grpc-status-details-bin`: GetJob it later, do not resubmit it.
    */
   submitJob(
     request: SubmitJobRequest,
