@@ -15,7 +15,12 @@ export default {
       },
     ],
   },
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // In the repository the CLI and tests use the client's sources, not its build.
+    '^@sluice/client$': '<rootDir>/client/index.ts',
+    '^@sluice/client/defaults$': '<rootDir>/client/defaults.ts',
+  },
   testMatch: ['**/?(*.)test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/test/faults/'],
   maxWorkers: 2,

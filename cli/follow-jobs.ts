@@ -1,4 +1,4 @@
-import { isTerminalState, type Job, type SluiceClient } from '../client/index.js';
+import { isTerminalState, type Job, type SluiceClient } from '@sluice/client';
 
 /** Job ids per watch stream. */
 const JOBS_PER_WATCH = 100;

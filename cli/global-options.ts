@@ -1,12 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import {
-  DEFAULT_ENDPOINT,
-  SluiceClient,
-  type SluiceClientOptions,
-  type TlsOptions,
-} from '../client/index.js';
-import { UsageError } from './usage-error.js';
+// The defaults alone: declaring the options must not load gRPC (`sluice --version`).
+import { DEFAULT_ENDPOINT } from '@sluice/client/defaults';
 
 /**
  * The options every command accepts (before or after the command name).
@@ -52,32 +46,4 @@ export function addGlobalOptions(program: Command): Command {
       ).env('SLUICE_TLS_CA_FILE'),
     )
     .option('--json', 'print machine-readable JSON instead of text');
-}
-
-/**
- * Creates the client a command calls, from the global options.
- *
- * @example
- * ```ts
- * const client = clientFor(command.optsWithGlobals<GlobalOptions>());
- * ```
- */
-export function clientFor(options: GlobalOptions, extra: SluiceClientOptions = {}): SluiceClient {
-  return new SluiceClient({
-    endpoint: options.endpoint,
-    apiKey: options.apiKey === '' ? undefined : options.apiKey,
-    tls: tlsFor(options),
-    ...extra,
-  });
-}
-
-function tlsFor(options: GlobalOptions): boolean | TlsOptions {
-  if (options.tlsCaFile === undefined || options.tlsCaFile === '') return options.tls === true;
-  try {
-    return { rootCerts: readFileSync(options.tlsCaFile) };
-  } catch (error) {
-    throw new UsageError(
-      `cannot read --tls-ca-file ${options.tlsCaFile}: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
 }

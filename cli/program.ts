@@ -1,67 +1,63 @@
-import { readFileSync } from 'node:fs';
+import { CLIENT_VERSION } from '@sluice/client/defaults';
 import { Command, CommanderError } from 'commander';
-import { SluiceClientError } from '../client/index.js';
 import type { CliIo } from './cli-io.js';
-import { addCancelCommand } from './commands/cancel-command.js';
-import { addGetCommand } from './commands/get-command.js';
-import { addSubmitCommand } from './commands/submit-command.js';
-import { addSubmitManyCommand } from './commands/submit-many-command.js';
-import { addWatchCommand } from './commands/watch-command.js';
+import { CLIENT_COMMANDS, type CommandEntry } from './command-catalog.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
-import { addGlobalOptions, type GlobalOptions } from './global-options.js';
+import { addGlobalOptions } from './global-options.js';
 import { UsageError } from './usage-error.js';
 
-const PACKAGE_JSON = new URL('../package.json', import.meta.url);
+const COMPLETION_COMMAND = 'completion';
+const HELP_COMMAND = 'help';
+const SHELLS = ['bash', 'zsh'] as const;
+
+const ROOT_EXAMPLES = `
+Examples:
+  $ sluice submit --type echo --payload '{"a":1}' --wait
+  $ sluice get 01JD6Z8W5QK3R5V2N7X9Y4T1AB --json
+  $ SLUICE_ENDPOINT=jobs.example.com:443 SLUICE_API_KEY=sk_… sluice --tls watch 01JD6Z8W5Q…
+  $ source <(sluice completion bash)
+`;
 
 /**
- * Declares `sluice keys …` without loading it: the operator's key commands
- * (cli/operator/, AWS SDK and table code) are imported only when `keys` runs,
- * so the job commands stay a pure gRPC client. Everything after `keys` is
- * handed to its own command tree, `--help` included.
- */
-function addKeysCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
-  program
-    .command('keys')
-    .description(
-      'create, revoke, list and migrate API keys (an operator with AWS credentials; "sluice keys --help")',
-    )
-    .helpOption(false)
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .argument('[arguments...]', 'create, revoke, list or migrate, and their options')
-    .action(async (args: string[], _options: unknown, command: Command) => {
-      const { runKeysCommand } = await import('./operator/keys-command.js');
-      await runKeysCommand(args, command.optsWithGlobals<GlobalOptions>(), io, setExitCode);
-    });
-}
-
-/**
- * Builds the `sluice` command line: global options, the five job commands and `keys`,
- * writing through `io` and reporting the exit code through `setExitCode`.
- * Commander's own exits are turned into exceptions (`exitOverride`) so
- * `runCli` owns every exit code.
+ * Builds the `sluice` command line for `argv`: global options, every command
+ * of `commands` by name and summary, and the full definition (options,
+ * examples, action) only of the command `argv` names — its module is loaded
+ * then, the others never. Commander's own exits are turned into exceptions
+ * (`exitOverride`) so `runCli` owns every exit code.
  *
  * @example
  * ```ts
- * await createProgram(io, (code) => (exitCode = code)).parseAsync(process.argv);
+ * const program = await createProgram(process.argv, io, (code) => (exitCode = code));
+ * await program.parseAsync(process.argv);
  * ```
  */
-export function createProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+export async function createProgram(
+  argv: readonly string[],
+  io: CliIo,
+  setExitCode: (code: number) => void,
+  commands: readonly CommandEntry[] = CLIENT_COMMANDS,
+): Promise<Command> {
   const program = addGlobalOptions(new Command('sluice'))
     .description('Submit, follow and cancel Sluice jobs over gRPC.')
-    .version(packageVersion())
+    // The CLI is the client package's: it has the client's version.
+    .version(CLIENT_VERSION)
     .showHelpAfterError()
+    .addHelpText('after', ROOT_EXAMPLES)
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     });
-  addSubmitCommand(program, io, setExitCode);
-  addSubmitManyCommand(program, io, setExitCode);
-  addGetCommand(program, io, setExitCode);
-  addWatchCommand(program, io, setExitCode);
-  addCancelCommand(program, io, setExitCode);
-  addKeysCommand(program, io, setExitCode);
+  const invoked = invokedCommand(program, argv);
+  for (const entry of commands) {
+    if (invoked === entry.name || invoked === COMPLETION_COMMAND) {
+      (await entry.load())(program, io, setExitCode);
+      program.commands.find((command) => command.name() === entry.name)?.description(entry.summary);
+    } else {
+      program.command(entry.name).description(entry.summary);
+    }
+  }
+  addCompletionCommand(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
@@ -76,12 +72,21 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
  * process.exitCode = await runCli(process.argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
  * ```
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  commands: readonly CommandEntry[] = CLIENT_COMMANDS,
+): Promise<number> {
   let exitCode = EXIT_OK;
-  const program = createProgram(io, (code) => {
-    exitCode = code;
-  });
   try {
+    const program = await createProgram(
+      argv,
+      io,
+      (code) => {
+        exitCode = code;
+      },
+      commands,
+    );
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
@@ -90,14 +95,52 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr.write(`sluice: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    const message =
-      error instanceof SluiceClientError || error instanceof Error ? error.message : String(error);
-    io.stderr.write(`sluice: ${message}\n`);
+    io.stderr.write(`sluice: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_FAILURE;
   }
 }
 
-function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as { version?: string };
-  return manifest.version ?? '0.0.0';
+/**
+ * The command `argv` runs (`help <name>` counts as `<name>`): the first word
+ * that is neither an option nor the value of a global option.
+ */
+function invokedCommand(program: Command, argv: readonly string[]): string | undefined {
+  const words = argv.slice(2);
+  for (let index = 0; index < words.length; index += 1) {
+    const word = words[index] ?? '';
+    if (word === '--') return words[index + 1];
+    if (!word.startsWith('-')) {
+      return word === HELP_COMMAND
+        ? (words.slice(index + 1).find((w) => !w.startsWith('-')) ?? word)
+        : word;
+    }
+    const option = word.includes('=')
+      ? undefined
+      : program.options.find((o) => o.long === word || o.short === word);
+    if (option !== undefined && (option.required || option.optional)) index += 1;
+  }
+  return undefined;
+}
+
+function addCompletionCommand(program: Command, io: CliIo): void {
+  program
+    .command(COMPLETION_COMMAND)
+    .description('print a shell completion script (bash or zsh)')
+    .argument('<shell>', SHELLS.join(' or '))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ source <(sluice completion bash)                 # this shell
+  $ sluice completion bash > /etc/bash_completion.d/sluice
+  $ sluice completion zsh > "\${fpath[1]}/_sluice"     # zsh, then restart it
+`,
+    )
+    .action(async (shell: string) => {
+      if (!(SHELLS as readonly string[]).includes(shell)) {
+        throw new UsageError(`completion: unknown shell "${shell}" (${SHELLS.join(' or ')})`);
+      }
+      const { completionScript } = await import('./completion/completion-script.js');
+      io.stdout.write(completionScript(program, shell as (typeof SHELLS)[number]));
+    });
 }

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_OK } from '../exit-codes.js';
-import { clientFor, type GlobalOptions } from '../global-options.js';
+import { clientFor } from '../client-for.js';
+import type { GlobalOptions } from '../global-options.js';
 import { jobToJson } from '../output/job-json.js';
 import { jobLine } from '../output/job-text.js';
 
@@ -21,7 +22,7 @@ export function addCancelCommand(
 ): void {
   program
     .command('cancel')
-    .description('cancel a job that has not started yet')
+    .addHelpText('after', '\nExamples:\n  $ sluice cancel 01JD6Z8W5QK3R5V2N7X9Y4T1AB\n')
     .argument('<jobId>', 'the job id')
     .action(async (jobId: string, _options: unknown, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions>();

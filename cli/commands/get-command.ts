@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_OK } from '../exit-codes.js';
-import { clientFor, type GlobalOptions } from '../global-options.js';
+import { clientFor } from '../client-for.js';
+import type { GlobalOptions } from '../global-options.js';
 import { jobToJson } from '../output/job-json.js';
 import { jobDetails } from '../output/job-text.js';
 
@@ -20,7 +21,10 @@ export function addGetCommand(
 ): void {
   program
     .command('get')
-    .description("print a job's current state, result or error")
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ sluice get 01JD6Z8W5QK3R5V2N7X9Y4T1AB\n  $ sluice get 01JD6Z8W5QK3R5V2N7X9Y4T1AB --json | jq .state\n',
+    )
     .argument('<jobId>', 'the job id')
     .action(async (jobId: string, _options: unknown, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions>();

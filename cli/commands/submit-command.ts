@@ -1,8 +1,9 @@
 import { Option, type Command } from 'commander';
-import { DEFAULT_CHANNEL, type Job } from '../../client/index.js';
+import { DEFAULT_CHANNEL, type Job } from '@sluice/client';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_JOB_UNSUCCESSFUL, EXIT_OK } from '../exit-codes.js';
-import { clientFor, type GlobalOptions } from '../global-options.js';
+import { clientFor } from '../client-for.js';
+import type { GlobalOptions } from '../global-options.js';
 import { collectAttribute } from '../input/attribute-option.js';
 import { payloadFromOptions, type PayloadOptions } from '../input/payload-option.js';
 import { jobToJson } from '../output/job-json.js';
@@ -36,7 +37,10 @@ export function addSubmitCommand(
 ): void {
   program
     .command('submit')
-    .description('submit one job and print its id')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ sluice submit --type echo --payload \'{"a":1}\' --wait\n  $ sluice submit --type sha256 --payload-file ./input.bin --idempotency-key auto\n  $ id=$(sluice submit --type sleep --payload \'{"ms":500}\' --group-key order-42) && sluice watch "$id"\n',
+    )
     .requiredOption('--type <type>', 'the job type (processor), e.g. echo')
     .option('--channel <channel>', 'the channel', DEFAULT_CHANNEL)
     .option('--payload <json>', 'the input as JSON (default {})')

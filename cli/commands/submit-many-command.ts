@@ -6,11 +6,12 @@ import {
   isTerminalState,
   type BulkSubmitResult,
   type SluiceClient,
-} from '../../client/index.js';
+} from '@sluice/client';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_JOB_UNSUCCESSFUL, EXIT_OK } from '../exit-codes.js';
 import { followJobs } from '../follow-jobs.js';
-import { clientFor, type GlobalOptions } from '../global-options.js';
+import { clientFor } from '../client-for.js';
+import type { GlobalOptions } from '../global-options.js';
 import { countJobLines, readJsonlJobs, type InvalidLine } from '../input/jsonl-job-reader.js';
 import { BulkSummary } from '../output/bulk-summary.js';
 import { jobToJson } from '../output/job-json.js';
@@ -45,7 +46,10 @@ export function addSubmitManyCommand(
 ): void {
   program
     .command('submit-many')
-    .description('submit every job of a JSON-lines file over one stream')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ sluice submit-many jobs.jsonl --wait\n  $ generate-jobs | sluice submit-many - --json > results.jsonl\n',
+    )
     .argument('<file>', `jobs, one JSON object a line ("${STDIN_PATH}" for stdin)`)
     .option('--channel <channel>', 'the channel of lines that name none', DEFAULT_CHANNEL)
     .option(

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { isTerminalState } from '../../client/index.js';
+import { isTerminalState } from '@sluice/client';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_JOB_UNSUCCESSFUL, EXIT_OK } from '../exit-codes.js';
-import { clientFor, type GlobalOptions } from '../global-options.js';
+import { clientFor } from '../client-for.js';
+import type { GlobalOptions } from '../global-options.js';
 import { jobToJson } from '../output/job-json.js';
 import { jobLine, resultText } from '../output/job-text.js';
 
@@ -22,7 +23,10 @@ export function addWatchCommand(
 ): void {
   program
     .command('watch')
-    .description('follow jobs live until every one has ended')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ sluice watch 01JD6Z8W5QK3R5V2N7X9Y4T1AB\n  $ sluice watch 01JD6Z8W5Q… 01JD6Z8W5R… --json\n',
+    )
     .argument('<jobIds...>', 'the job ids')
     .action(async (jobIds: string[], _options: unknown, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions>();

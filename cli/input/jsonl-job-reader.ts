@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import type { BulkSubmitItem, JsonValue } from '../../client/index.js';
+import type { BulkSubmitItem, JsonValue } from '@sluice/client';
 
 /** One line of a jobs file. */
 const jobLineSchema = z.strictObject({

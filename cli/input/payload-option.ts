@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { JsonValue, PayloadInput } from '../../client/index.js';
+import type { JsonValue, PayloadInput } from '@sluice/client';
 import { UsageError } from '../usage-error.js';
 
 /**

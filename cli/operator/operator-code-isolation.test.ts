@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 
-const CLI_MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
+// The repository's sluice: the job commands and the operator's (the client's has no operator code at all).
+const CLI_MAIN = fileURLToPath(new URL('../operator-main.ts', import.meta.url));
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Files and packages of a CLI bundle's graph, split by how the entry reaches them. */

@@ -1,4 +1,4 @@
-import type { BulkSubmitResult, Job, JobState } from '../../client/index.js';
+import type { BulkSubmitResult, Job, JobState } from '@sluice/client';
 import type { InvalidLine } from '../input/jsonl-job-reader.js';
 
 /** Refs shown per rejection reason; the rest are counted. */

@@ -1,4 +1,4 @@
-import type { Job, JobError, JsonValue } from '../../client/index.js';
+import type { Job, JobError, JsonValue } from '@sluice/client';
 
 /**
  * A job as the CLI prints it with `--json`: plain JSON, times as ISO strings.

@@ -1,4 +1,4 @@
-import type { Job, JobError } from '../../client/index.js';
+import type { Job, JobError } from '@sluice/client';
 
 const PERCENT = 100;
 const LABEL_WIDTH = 10;
