@@ -1,6 +1,6 @@
 // The front's entrypoint: `node --import tsx container/main.ts` locally, an esbuild bundle in the image.
 // Reads its settings from the environment, serves, prints one ready line
-// {"sluice":"ready","grpcPort":N,"healthPort":M} on stdout, and drains on SIGTERM/SIGINT.
+// {"sluice":"ready","grpcPort":N,"healthPort":M,"webPort":W} on stdout, and drains on SIGTERM/SIGINT.
 import { readFileSync } from 'node:fs';
 import { createAwsClients, destroyAwsClients } from '../core/aws/aws-clients.js';
 import { resolveChannelQueues } from '../core/aws/queue-directory.js';
@@ -13,6 +13,7 @@ import type { Authenticator } from './auth/authenticator.js';
 import { OpenAuthenticator } from './auth/open-authenticator.js';
 import { readFrontConfig, type FrontConfig } from './config/front-config.js';
 import { startFront, type FrontTls } from './server/start-front.js';
+import { findWebRoot } from './web/static-files.js';
 import { keysTableNameOf } from '../core/config/aws-config.js';
 
 /** Exit code of a front that could not start or stop cleanly. */
@@ -85,6 +86,9 @@ const front = await (async () => {
       host: config.host,
       port: config.port,
       healthPort: config.healthPort,
+      webPort: config.web.port,
+      webRoot: findWebRoot(config.web.root),
+      webAllowedOrigins: config.web.allowedOrigins,
       producer: config.producer,
       watch: config.watch,
       streamMaxInFlight: config.streamMaxInFlight,
@@ -106,7 +110,7 @@ const front = await (async () => {
 })();
 
 process.stdout.write(
-  `${JSON.stringify({ sluice: 'ready', grpcPort: front.grpcPort, healthPort: front.healthPort })}\n`,
+  `${JSON.stringify({ sluice: 'ready', grpcPort: front.grpcPort, healthPort: front.healthPort, webPort: front.webPort })}\n`,
 );
 
 let stopping = false;

@@ -20,6 +20,8 @@ import {
 
 /** The gRPC port of `npm start` unless `SLUICE_PORT` says otherwise. */
 export const DEFAULT_LOCAL_PORT = 50051;
+/** The web port (dashboard) of `npm start` unless `SLUICE_WEB_PORT` says otherwise. */
+export const DEFAULT_LOCAL_WEB_PORT = 50052;
 const FRONT_ENTRYPOINT = fileURLToPath(new URL('../container/main.ts', import.meta.url));
 
 /** Options of `startLocalRuntime`. */
@@ -28,6 +30,8 @@ export interface LocalRuntimeOptions {
   port?: number;
   /** HTTP health port of the front (0: any free port). */
   healthPort?: number;
+  /** Web port of the front: dashboard and browser API (0, the default: any free port). */
+  webPort?: number;
   /**
    * An external AWS-compatible endpoint (LocalStack). Unset: the embedded
    * emulators are started.
@@ -57,6 +61,8 @@ export interface LocalRuntime {
   readonly endpoint: string;
   readonly grpcPort: number;
   readonly healthPort: number;
+  /** The front's web port (dashboard, Connect and gRPC-Web). */
+  readonly webPort: number;
   readonly aws: AwsConfig;
   readonly resources: ResourceConfig;
   readonly clients: AwsClients;
@@ -138,16 +144,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   let grpcPort = options.port ?? DEFAULT_LOCAL_PORT;
   let healthPort = options.healthPort ?? 0;
+  let webPort = options.webPort ?? 0;
   const launchFront = async (): Promise<ManagedProcess> => {
     const front = await startManagedProcess({
       name: 'front',
       nodeArgs: ['--import', 'tsx', FRONT_ENTRYPOINT],
-      env: { ...frontEnv, SLUICE_PORT: String(grpcPort), SLUICE_HEALTH_PORT: String(healthPort) },
+      env: {
+        ...frontEnv,
+        SLUICE_PORT: String(grpcPort),
+        SLUICE_HEALTH_PORT: String(healthPort),
+        SLUICE_WEB_PORT: String(webPort),
+      },
       onOutput: options.onOutput,
     });
     // Keep the ports across restarts, so clients reconnect to the same address.
     grpcPort = Number(front.ready.grpcPort);
     healthPort = Number(front.ready.healthPort);
+    webPort = Number(front.ready.webPort);
     return front;
   };
   let front: ManagedProcess | undefined = await launchFront();
@@ -189,6 +202,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     },
     get healthPort() {
       return healthPort;
+    },
+    get webPort() {
+      return webPort;
     },
     aws,
     resources,

@@ -2,11 +2,12 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { keysTableNameOf } from '../core/config/aws-config.js';
 import { createLogger } from '../core/logging/logger.js';
-import { DEFAULT_LOCAL_PORT, startLocalRuntime } from './local-runtime.js';
+import { DEFAULT_LOCAL_PORT, DEFAULT_LOCAL_WEB_PORT, startLocalRuntime } from './local-runtime.js';
 
 const envSchema = z.object({
   SLUICE_PORT: z.coerce.number().int().min(0).max(65_535).default(DEFAULT_LOCAL_PORT),
   SLUICE_HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
+  SLUICE_WEB_PORT: z.coerce.number().int().min(0).max(65_535).default(DEFAULT_LOCAL_WEB_PORT),
   AWS_ENDPOINT_URL: z.url().optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
   SLUICE_AUTH: z.enum(['open', 'api-keys']).optional(),
@@ -24,6 +25,7 @@ const auth = args.auth ? 'api-keys' : (env.SLUICE_AUTH ?? 'open');
 const runtime = await startLocalRuntime({
   port: env.SLUICE_PORT,
   healthPort: env.SLUICE_HEALTH_PORT,
+  webPort: env.SLUICE_WEB_PORT,
   awsEndpoint: env.AWS_ENDPOINT_URL,
   region: env.AWS_REGION,
   logger,
@@ -50,6 +52,7 @@ process.stdout.write(
   [
     '',
     `Sluice is running on ${runtime.endpoint} (gRPC, plaintext), health on http://127.0.0.1:${runtime.healthPort}/`,
+    `Dashboard: http://127.0.0.1:${runtime.webPort}/ (also Connect and gRPC-Web for browsers)`,
     `AWS: ${where}`,
     ...authLines(),
     '',

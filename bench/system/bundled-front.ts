@@ -55,6 +55,7 @@ export async function startBundledFront(options: BundledFrontOptions): Promise<B
         SLUICE_HOST: '127.0.0.1',
         SLUICE_PORT: '0',
         SLUICE_HEALTH_PORT: '0',
+        SLUICE_WEB_PORT: '0',
         SLUICE_LOG_LEVEL: 'warn',
         // The deployed default is api-keys; the benchmarks measure the open local setup.
         SLUICE_AUTH: 'open',

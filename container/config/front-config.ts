@@ -1,3 +1,4 @@
+import { DEFAULT_WEB_PORT } from '../web/start-web-server.js';
 import { z } from 'zod';
 import {
   readAwsEnvironment,
@@ -73,6 +74,10 @@ const frontEnvSchema = z
     SLUICE_HOST: z.string().min(1).default('0.0.0.0'),
     SLUICE_PORT: int(0, MAX_PORT).default(DEFAULT_GRPC_PORT),
     SLUICE_HEALTH_PORT: int(0, MAX_PORT).default(DEFAULT_HEALTH_PORT),
+    SLUICE_WEB_PORT: int(0, MAX_PORT).default(DEFAULT_WEB_PORT),
+    SLUICE_WEB_ROOT: z.string().min(1).optional(),
+    // Comma-separated origins (https://ops.example.com) besides the front's own.
+    SLUICE_WEB_ALLOWED_ORIGINS: z.string().default(''),
     SLUICE_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     SLUICE_PROTO_DIR: z.string().min(1).optional(),
     SLUICE_AUTH: z.enum(AUTH_MODES).default('api-keys'),
@@ -179,6 +184,8 @@ export interface FrontConfig {
   host: string;
   port: number;
   healthPort: number;
+  /** The dashboard and browser API (Connect, gRPC-Web). */
+  web: { port: number; root: string | undefined; allowedOrigins: string[] };
   logLevel: (typeof LOG_LEVELS)[number];
   protoDir: string | undefined;
   /** API keys (the default: a deployed front always wants a key) or open. */
@@ -246,6 +253,13 @@ export function readFrontConfig(rawEnv: NodeJS.ProcessEnv): FrontConfig {
     host: e.SLUICE_HOST,
     port: e.SLUICE_PORT,
     healthPort: e.SLUICE_HEALTH_PORT,
+    web: {
+      port: e.SLUICE_WEB_PORT,
+      root: e.SLUICE_WEB_ROOT,
+      allowedOrigins: e.SLUICE_WEB_ALLOWED_ORIGINS.split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== ''),
+    },
     logLevel: e.SLUICE_LOG_LEVEL,
     protoDir: e.SLUICE_PROTO_DIR,
     auth: { mode: e.SLUICE_AUTH, cacheTtlMs: e.SLUICE_AUTH_CACHE_TTL_MS },

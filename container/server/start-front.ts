@@ -20,6 +20,7 @@ import { DEFAULT_MAX_WATCH_JOBS } from '../service/watch-jobs-stream.js';
 import { TenantRateLimiter } from '../limits/tenant-rate-limiter.js';
 import { JobSubmitter } from '../submit/job-submitter.js';
 import { WatchHub, type WatchHubMetrics } from '../watch/watch-hub.js';
+import { startWebServer, type WebServer } from '../web/start-web-server.js';
 import { startHttpHealthServer } from './http-health-server.js';
 import { findProtoDir, loadServiceDescriptors } from './service-descriptors.js';
 
@@ -92,6 +93,12 @@ export interface FrontOptions {
   port?: number;
   /** HTTP health port; 0 picks a free one. Default `DEFAULT_HEALTH_PORT` (8080). */
   healthPort?: number;
+  /** Web port (dashboard and browser API, see `startWebServer`); 0 picks a free one; unset: none. */
+  webPort?: number;
+  /** The dashboard's built files (`findWebRoot`); unset: the browser API only. */
+  webRoot?: string;
+  /** Foreign origins allowed to call the browser API (CORS); default none. */
+  webAllowedOrigins?: readonly string[];
   limits?: SubmitLimits;
   /** Per-tenant submit rate; unset: unlimited. */
   submitRate?: SubmitRate;
@@ -129,6 +136,8 @@ export interface RunningFront {
   readonly grpcPort: number;
   /** The bound HTTP health port. */
   readonly healthPort: number;
+  /** The bound web port; undefined when none was asked for. */
+  readonly webPort: number | undefined;
   readonly producers: ChannelProducers;
   readonly watchHub: WatchHub;
   /** Whether the front reports SERVING. */
@@ -247,22 +256,21 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
   };
 
   const server = new Server(channelOptions(options.grpc));
-  server.addService(
-    withStrictRequestDecoding(JobServiceService, descriptors),
-    createJobService({
-      submitter,
-      producers,
-      table: options.table,
-      watchHub,
-      authenticator: options.authenticator ?? new OpenAuthenticator(),
-      shutdown: shutdownController.signal,
-      streamMaxInFlight: options.streamMaxInFlight ?? DEFAULT_STREAM_MAX_IN_FLIGHT,
-      maxWatchJobs: options.maxWatchJobs ?? DEFAULT_MAX_WATCH_JOBS,
-      submitLimiter:
-        options.submitRate === undefined ? undefined : new TenantRateLimiter(options.submitRate),
-      logger,
-    }),
-  );
+  const definition = withStrictRequestDecoding(JobServiceService, descriptors);
+  const implementation = createJobService({
+    submitter,
+    producers,
+    table: options.table,
+    watchHub,
+    authenticator: options.authenticator ?? new OpenAuthenticator(),
+    shutdown: shutdownController.signal,
+    streamMaxInFlight: options.streamMaxInFlight ?? DEFAULT_STREAM_MAX_IN_FLIGHT,
+    maxWatchJobs: options.maxWatchJobs ?? DEFAULT_MAX_WATCH_JOBS,
+    submitLimiter:
+      options.submitRate === undefined ? undefined : new TenantRateLimiter(options.submitRate),
+    logger,
+  });
+  server.addService(definition, implementation);
   health.addToServer(server);
   new ReflectionService(descriptors).addToServer(server);
 
@@ -288,9 +296,32 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
     server.forceShutdown();
     throw error;
   });
+  let web: WebServer | undefined;
+  if (options.webPort !== undefined) {
+    web = await startWebServer({
+      host,
+      port: options.webPort,
+      definition,
+      implementation,
+      webRoot: options.webRoot,
+      allowedOrigins: options.webAllowedOrigins,
+      tls: options.tls,
+      logger: logger.child({ part: 'web' }),
+    }).catch(async (error: unknown) => {
+      server.forceShutdown();
+      await httpHealth.close();
+      throw error;
+    });
+  }
   setServing(true);
   logger.info(
-    { host, grpcPort, healthPort: httpHealth.port, tls: options.tls !== undefined },
+    {
+      host,
+      grpcPort,
+      healthPort: httpHealth.port,
+      webPort: web?.port,
+      tls: options.tls !== undefined,
+    },
     'front serving',
   );
 
@@ -304,13 +335,14 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
     // Partial batches go out now rather than after their linger, while calls finish.
     await Promise.all([drainServer(server, graceMs), producers.flush()]);
     await producers.close();
-    await httpHealth.close();
+    await Promise.all([httpHealth.close(), web?.close()]);
     logger.info({ durationMs: Date.now() - started }, 'front stopped');
   };
 
   return {
     grpcPort,
     healthPort: httpHealth.port,
+    webPort: web?.port,
     producers,
     watchHub,
     get serving() {

@@ -137,6 +137,7 @@ export async function startAwsTestBed(
       SLUICE_HOST: '127.0.0.1',
       SLUICE_PORT: '0',
       SLUICE_HEALTH_PORT: '0',
+      SLUICE_WEB_PORT: '0',
       SLUICE_LOG_LEVEL: 'silent',
       // Tests of other concerns run open; the auth tests ask for api-keys.
       SLUICE_AUTH: 'open',
