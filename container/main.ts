@@ -80,7 +80,11 @@ const front = await (async () => {
     const queues = await resolveChannelQueues(clients.sqs, CHANNELS, config.resources.queuePrefix);
     return await startFront({
       sqs: clients.sqs,
-      table: new JobsTable({ client: clients.documents, tableName: config.resources.tableName }),
+      table: new JobsTable({
+        client: clients.documents,
+        tableName: config.resources.tableName,
+        listShards: config.resources.listShards,
+      }),
       queues,
       channels: CHANNELS,
       host: config.host,
@@ -96,6 +100,7 @@ const front = await (async () => {
       grpc: config.grpc,
       limits: config.limits,
       submitRate: config.submitRate,
+      pageTokenSecret: config.pageTokenSecret,
       shutdownGraceMs: config.shutdownGraceMs,
       protoDir: config.protoDir,
       authenticator,

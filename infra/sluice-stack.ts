@@ -153,6 +153,8 @@ export class SluiceStack extends Stack {
       SLUICE_CHANNEL: channel.name,
       SLUICE_TABLE_NAME: this.jobsTable.table.tableName,
       SLUICE_QUEUE_PREFIX: settings.prefix,
+      // The index shard of a record is written by whoever writes it: front and functions agree.
+      SLUICE_LIST_SHARDS: String(this.jobsTable.listShards),
       SLUICE_LOG_LEVEL: FUNCTION_LOG_LEVEL,
     };
     const consumer = new QueueFunction(this, `${id}Consumer`, {

@@ -4,6 +4,7 @@ import { CHANNELS } from '../core/channels/channels.js';
 import { keysTableNameOf, type AwsConfig, type ResourceConfig } from '../core/config/aws-config.js';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../core/aws/aws-clients.js';
 import { resolveChannelQueues, type ChannelQueues } from '../core/aws/queue-directory.js';
+import { DEFAULT_LIST_SHARDS } from '../core/jobs/job-indexes.js';
 import { JobsTable } from '../core/jobs/jobs-table.js';
 import type { Logger } from '../core/logging/logger.js';
 import { startEmbeddedEmulators, type EmbeddedEmulators } from './emulators/embedded-emulators.js';
@@ -116,12 +117,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         })()
       : { region, endpoint: options.awsEndpoint };
 
+  // One value for the front and the local consumers: both write index shards.
+  const listShards = resources.listShards ?? DEFAULT_LIST_SHARDS;
   const clients = createAwsClients(aws);
   await provisionResources(clients, channels, resources, {
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
   });
   const queues = await resolveChannelQueues(clients.sqs, channels, resources.queuePrefix);
-  const table = new JobsTable({ client: clients.documents, tableName: resources.tableName });
+  const table = new JobsTable({
+    client: clients.documents,
+    tableName: resources.tableName,
+    listShards,
+  });
 
   const frontEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -137,6 +144,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     SLUICE_TABLE_NAME: resources.tableName,
     SLUICE_KEYS_TABLE_NAME: keysTableNameOf(resources),
     SLUICE_QUEUE_PREFIX: resources.queuePrefix,
+    SLUICE_LIST_SHARDS: String(listShards),
     SLUICE_HOST: '127.0.0.1',
     ...options.frontEnv,
   };

@@ -68,6 +68,8 @@ export function widestEnvelope(
     attributes,
     submitToken: '0'.repeat(SUBMIT_TOKEN_LENGTH),
     createdAt: LATEST_CREATED_AT,
+    // A retry carries its original's id (its idempotency key is then empty, but count both).
+    retryOf: '0'.repeat(JOB_ID_LENGTH),
   };
 }
 

@@ -59,6 +59,8 @@ const MAX_CONCURRENT_STREAMS = 10_000;
 const MIN_CONNECTION_AGE_MS = 1_000;
 const MAX_CONNECTION_AGE_MS = 86_400_000;
 const MAX_SUBMIT_RATE = 1_000_000;
+/** A page-token secret shorter than this is a typo, not a key. */
+const MIN_PAGE_TOKEN_SECRET_LENGTH = 16;
 /** Without an explicit burst, a tenant may burst to two seconds' worth of its rate. */
 const DEFAULT_BURST_SECONDS = 2;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -119,6 +121,7 @@ const frontEnvSchema = z
     ),
     SLUICE_SUBMIT_RATE_PER_TENANT: int(0, MAX_SUBMIT_RATE).default(DEFAULT_SUBMIT_RATE_PER_TENANT),
     SLUICE_SUBMIT_BURST_PER_TENANT: int(1, MAX_SUBMIT_RATE * DEFAULT_BURST_SECONDS).optional(),
+    SLUICE_PAGE_TOKEN_SECRET: z.string().min(MIN_PAGE_TOKEN_SECRET_LENGTH).optional(),
   })
   .refine(
     (env) =>
@@ -202,6 +205,8 @@ export interface FrontConfig {
   limits: SubmitLimits;
   /** Per-tenant submit rate on this front; unset: unlimited (`SLUICE_SUBMIT_RATE_PER_TENANT=0`). */
   submitRate: SubmitRate | undefined;
+  /** The key of ListJobs page-token MACs; unset: the built-in one (see `PageTokenCodec`). */
+  pageTokenSecret: string | undefined;
 }
 
 function describeIssues(error: z.ZodError): ValidationError {
@@ -291,5 +296,6 @@ export function readFrontConfig(rawEnv: NodeJS.ProcessEnv): FrontConfig {
     },
     limits: submitLimits(e),
     submitRate: submitRate(e.SLUICE_SUBMIT_RATE_PER_TENANT, e.SLUICE_SUBMIT_BURST_PER_TENANT),
+    pageTokenSecret: e.SLUICE_PAGE_TOKEN_SECRET,
   };
 }

@@ -19,6 +19,10 @@ import { DEFAULT_STREAM_MAX_IN_FLIGHT } from '../service/submit-jobs-stream.js';
 import { DEFAULT_MAX_WATCH_JOBS } from '../service/watch-jobs-stream.js';
 import { TenantRateLimiter } from '../limits/tenant-rate-limiter.js';
 import { JobSubmitter } from '../submit/job-submitter.js';
+import { ChannelListing } from '../channels/channel-listing.js';
+import { JobLister } from '../list/job-lister.js';
+import { PageTokenCodec } from '../list/page-token-codec.js';
+import { JobRetrier } from '../retry/job-retrier.js';
 import { WatchHub, type WatchHubMetrics } from '../watch/watch-hub.js';
 import { startWebServer, type WebServer } from '../web/start-web-server.js';
 import { startHttpHealthServer } from './http-health-server.js';
@@ -115,6 +119,8 @@ export interface FrontOptions {
   shutdownGraceMs?: number;
   /** Where `sluice/v1/job_service.proto` is (found automatically when unset). */
   protoDir?: string;
+  /** The key of ListJobs page-token MACs (`SLUICE_PAGE_TOKEN_SECRET`); see `PageTokenCodec`. */
+  pageTokenSecret?: string;
   nextJobId?: () => string;
   now?: () => number;
   logger?: Logger;
@@ -226,6 +232,8 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
   const graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
   const descriptors = loadServiceDescriptors(findProtoDir(options.protoDir));
 
+  const channels = options.channels ?? CHANNELS;
+  const limits = options.limits ?? DEFAULT_SUBMIT_LIMITS;
   const producers = new ChannelProducers({
     sqs: options.sqs,
     queues: options.queues,
@@ -240,8 +248,8 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
   const submitter = new JobSubmitter({
     table: options.table,
     producers,
-    channels: options.channels ?? CHANNELS,
-    limits: options.limits ?? DEFAULT_SUBMIT_LIMITS,
+    channels,
+    limits,
     nextJobId: options.nextJobId,
     now: options.now,
   });
@@ -262,6 +270,15 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
     producers,
     table: options.table,
     watchHub,
+    lister: new JobLister({
+      table: options.table,
+      channels,
+      tokens: new PageTokenCodec({ secret: options.pageTokenSecret }),
+    }),
+    retrier: new JobRetrier({ table: options.table, submitter }),
+    channelListing: new ChannelListing({ sqs: options.sqs, channels, queues: options.queues }),
+    channels,
+    limits,
     authenticator: options.authenticator ?? new OpenAuthenticator(),
     shutdown: shutdownController.signal,
     streamMaxInFlight: options.streamMaxInFlight ?? DEFAULT_STREAM_MAX_IN_FLIGHT,

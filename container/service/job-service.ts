@@ -4,6 +4,14 @@ import type { JobsTable } from '../../core/jobs/jobs-table.js';
 import type { Logger } from '../../core/logging/logger.js';
 import type { JobServiceServer } from '../../proto/gen/ts/sluice/v1/job_service.js';
 import type { Authenticator } from '../auth/authenticator.js';
+import { OpenAuthenticator } from '../auth/open-authenticator.js';
+import type { ChannelListing } from '../channels/channel-listing.js';
+import type { JobLister } from '../list/job-lister.js';
+import { parseListJobsQuery } from '../list/list-jobs-query.js';
+import type { JobRetrier } from '../retry/job-retrier.js';
+import type { SubmitLimits } from '../../core/validation/limits.js';
+import type { Channel } from '../../core/channels/channel-config.js';
+import { PermissionDeniedError } from '../../core/errors/index.js';
 import { callDependency } from '../errors/call-dependency.js';
 import { RateLimitedError } from '../limits/rate-limited-error.js';
 import type { TenantRateLimiter } from '../limits/tenant-rate-limiter.js';
@@ -27,6 +35,11 @@ export interface JobServiceDependencies {
   producers: ChannelProducers;
   table: JobsTable;
   watchHub: WatchHub;
+  lister: JobLister;
+  retrier: JobRetrier;
+  channelListing: ChannelListing;
+  channels: readonly Channel[];
+  limits: SubmitLimits;
   authenticator: Authenticator;
   /** Aborted when the server shuts down (SubmitJobs streams stop reading). */
   shutdown: AbortSignal;
@@ -146,6 +159,37 @@ export function createJobService(deps: JobServiceDependencies): JobServiceServer
       checkRequestDecoded(call.request);
       const jobId = parseJobId(call.request.jobId);
       return { job: toProtoJob(await cancelJob(deps.table, { tenant, jobId }, signal)) };
+    }),
+
+    listJobs: unaryHandler(log, 'ListJobs', async (call, signal) => {
+      const { tenant } = await deps.authenticator.authenticate(call.metadata);
+      checkRequestDecoded(call.request);
+      const query = parseListJobsQuery(call.request, deps.channels, deps.limits);
+      const page = await deps.lister.list(tenant, query, signal);
+      return { jobs: page.records.map(toProtoJob), nextPageToken: page.nextPageToken };
+    }),
+
+    retryJob: unaryHandler(log, 'RetryJob', async (call, signal) => {
+      const { tenant } = await deps.authenticator.authenticate(call.metadata);
+      checkRequestDecoded(call.request);
+      const jobId = parseJobId(call.request.jobId);
+      takeSubmitToken(deps.submitLimiter, tenant);
+      const { job, duplicate } = await deps.retrier.retry(tenant, jobId, signal);
+      return { job: toProtoJob(job), duplicate };
+    }),
+
+    listChannels: unaryHandler(log, 'ListChannels', async (call, signal) => {
+      await deps.authenticator.authenticate(call.metadata);
+      checkRequestDecoded(call.request);
+      const queueStats = call.request.includeQueueStats;
+      // Queue figures are shared by every tenant: operators only (open mode: everyone is one).
+      if (queueStats && !(deps.authenticator instanceof OpenAuthenticator)) {
+        throw new PermissionDeniedError(
+          'include_queue_stats: queue figures are shared by all tenants and need an operator key',
+          { field: 'include_queue_stats' },
+        );
+      }
+      return { channels: await deps.channelListing.list({ queueStats, signal }) };
     }),
   };
 }

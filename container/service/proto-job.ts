@@ -1,5 +1,9 @@
-import type { JobRecord, JobState } from '../../core/jobs/job.js';
-import { JobState as ProtoJobState, type Job } from '../../proto/gen/ts/sluice/v1/job_service.js';
+import type { JobRecord, JobState, JobTransition } from '../../core/jobs/job.js';
+import {
+  JobState as ProtoJobState,
+  type Job,
+  type JobTransition as ProtoJobTransition,
+} from '../../proto/gen/ts/sluice/v1/job_service.js';
 
 const PROTO_STATES: Readonly<Record<JobState, ProtoJobState>> = {
   QUEUED: ProtoJobState.JOB_STATE_QUEUED,
@@ -20,9 +24,25 @@ function asBuffer(bytes: Uint8Array | undefined): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/** The API's transitions: each with the attempt it belongs to (RUNNING entries so far). */
+function toProtoTransitions(
+  transitions: readonly JobTransition[] | undefined,
+): ProtoJobTransition[] {
+  let attempt = 0;
+  return (transitions ?? []).map((transition) => {
+    if (transition.state === 'RUNNING') attempt += 1;
+    return {
+      state: PROTO_STATES[transition.state] ?? ProtoJobState.JOB_STATE_UNSPECIFIED,
+      at: new Date(transition.at),
+      attempt,
+    };
+  });
+}
+
 /**
  * The API's view of a job record (`sluice.v1.Job`): states as the enum,
- * times as timestamps, the latest error and progress, the version.
+ * times as timestamps, the latest error and progress, the version, the
+ * retry links and the timeline of transitions.
  *
  * @example
  * ```ts
@@ -59,5 +79,22 @@ export function toProtoJob(record: JobRecord): Job {
     startedAt: optionalDate(record.startedAt),
     finishedAt: optionalDate(record.finishedAt),
     version: record.version,
+    retryOf: record.retryOf ?? '',
+    retriedAs: record.retriedAs ?? '',
+    transitions: toProtoTransitions(record.transitions),
   };
+}
+
+/**
+ * The job state an API enum value names, or `undefined` for
+ * `JOB_STATE_UNSPECIFIED` and values this server does not know.
+ *
+ * @example
+ * ```ts
+ * jobStateFromProto(ProtoJobState.JOB_STATE_FAILED) === 'FAILED';
+ * ```
+ */
+export function jobStateFromProto(value: number): JobState | undefined {
+  const entry = Object.entries(PROTO_STATES).find(([, proto]) => (proto as number) === value);
+  return entry === undefined ? undefined : (entry[0] as JobState);
 }

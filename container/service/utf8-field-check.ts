@@ -61,7 +61,8 @@ export class Utf8FieldCheck {
     const resolve = (name: string, scope: MessageDescriptor): MessageDescriptor => {
       const nested = scope.nestedType.find((candidate) => candidate.name === name);
       if (nested !== undefined) return nested;
-      const entry = definition[`${packageName}.${name}`] as
+      // A qualified name (`google.protobuf.Timestamp`) is looked up as it is.
+      const entry = (definition[name] ?? definition[`${packageName}.${name}`]) as
         MessageTypeDefinition<object, object> | undefined;
       if (entry?.type === undefined) throw new Error(`unknown message type ${name}`);
       return entry.type as MessageDescriptor;

@@ -75,7 +75,19 @@ export interface SubmitOptions {
    * written, so the queue and the table agree.
    */
   signal?: AbortSignal;
+  /**
+   * The job this submit retries (RetryJob). The new job's id then derives
+   * from it, as from an idempotency key, so a repeated retry finds the job
+   * the first one created (`duplicate`).
+   */
+  retryOf?: string;
 }
+
+/**
+ * Starts the key a retry's job id derives from. Idempotency keys cannot hold
+ * control characters, so no submit's key can ever equal a retry's.
+ */
+const RETRY_KEY_PREFIX = '\u0000retry-of:';
 
 /** Options of a `JobSubmitter`. */
 export interface JobSubmitterOptions {
@@ -159,14 +171,18 @@ export class JobSubmitter {
     submission: JobSubmission,
     options: SubmitOptions = {},
   ): Promise<SubmitAck> {
+    const derivedFrom =
+      options.retryOf === undefined
+        ? submission.idempotencyKey
+        : `${RETRY_KEY_PREFIX}${options.retryOf}`;
     const jobId =
-      submission.idempotencyKey === ''
+      derivedFrom === ''
         ? this.#nextJobId()
-        : deterministicJobId(tenant, submission.channel, submission.idempotencyKey);
+        : deterministicJobId(tenant, submission.channel, derivedFrom);
     const key: JobKey = { tenant, jobId };
     try {
       options.signal?.throwIfAborted();
-      if (submission.idempotencyKey !== '') {
+      if (derivedFrom !== '') {
         const existing = await callDependency('read the job', () => this.#table.get(key));
         if (existing !== undefined) {
           return { jobId, duplicate: true, sequenceNumber: existing.sequenceNumber };
@@ -184,6 +200,7 @@ export class JobSubmitter {
         attributes: submission.attributes,
         submitToken: this.#newSubmitToken(),
         createdAt: this.#now(),
+        ...(options.retryOf === undefined ? {} : { retryOf: options.retryOf }),
       };
       const sent = await this.#enqueue(envelope, options);
       return await this.#record(envelope, sent);

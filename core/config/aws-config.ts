@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_LIST_SHARDS, MAX_LIST_SHARDS } from '../jobs/job-indexes.js';
 
 /** Where and as whom the AWS clients connect. */
 export interface AwsConfig {
@@ -21,6 +22,13 @@ export interface ResourceConfig {
   queuePrefix: string;
   /** The API keys table; unset: `DEFAULT_KEYS_TABLE_NAME`. */
   keysTableName?: string;
+  /**
+   * Index shards per listing key (`SLUICE_LIST_SHARDS`, default
+   * `DEFAULT_LIST_SHARDS`). Whoever writes a record writes its shard, so the
+   * front and the functions must agree; raise it, never lower it (readers
+   * query shards `0..n-1`).
+   */
+  listShards?: number;
 }
 
 /** The API keys table unless `SLUICE_KEYS_TABLE_NAME` names another. */
@@ -52,6 +60,12 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-zA-Z0-9_-]{1,40}$/)
     .default('sluice'),
+  SLUICE_LIST_SHARDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_LIST_SHARDS)
+    .default(DEFAULT_LIST_SHARDS),
 });
 
 /**
@@ -81,6 +95,7 @@ export function readAwsEnvironment(env: NodeJS.ProcessEnv): {
       tableName: parsed.SLUICE_TABLE_NAME,
       queuePrefix: parsed.SLUICE_QUEUE_PREFIX,
       keysTableName: parsed.SLUICE_KEYS_TABLE_NAME,
+      listShards: parsed.SLUICE_LIST_SHARDS,
     },
   };
 }

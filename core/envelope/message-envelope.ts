@@ -18,6 +18,8 @@ const envelopeSchema = z.object({
   submitToken: z.string(),
   /** Epoch milliseconds of the submit. */
   createdAt: z.number().int(),
+  /** The job this one retries (RetryJob); absent otherwise. */
+  retryOf: z.string().min(1).optional(),
 });
 
 /**
@@ -36,6 +38,8 @@ export interface MessageEnvelope {
   attributes: Record<string, string>;
   submitToken: string;
   createdAt: number;
+  /** The job this one retries (RetryJob). */
+  retryOf?: string;
 }
 
 /**

@@ -32,5 +32,6 @@ export function jobRecordFromEnvelope(
     transitions: [{ state: 'QUEUED', version: 1, at: envelope.createdAt }],
     createdAt: envelope.createdAt,
     updatedAt: options.now,
+    ...(envelope.retryOf === undefined ? {} : { retryOf: envelope.retryOf }),
   };
 }

@@ -85,6 +85,17 @@ export interface JobRecord extends JobKey {
   progress?: JobProgress;
   /** Every state change so far, oldest first (progress writes are not transitions). */
   transitions: JobTransition[];
+  /**
+   * The payload, kept only once the job FAILED, was DEAD_LETTERED or
+   * CANCELLED (written by the write that records that, or when the cancelled
+   * job's message leaves the queue), so RetryJob can run it again while jobs
+   * that succeed never carry it.
+   */
+  payload?: Uint8Array;
+  /** The job this one retries (RetryJob). */
+  retryOf?: string;
+  /** The job RetryJob created to retry this one. */
+  retriedAs?: string;
   createdAt: number;
   updatedAt: number;
   startedAt?: number;

@@ -2,12 +2,24 @@ import { setTimeout as delay } from 'node:timers/promises';
 import {
   BatchGetCommand,
   GetCommand,
+  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, putIfAbsent } from '../aws/put-if-absent.js';
 import type { JobError, JobKey, JobProgress, JobRecord, JobState, JobTransition } from './job.js';
-import { statesLeadingTo } from './state-machine.js';
+import {
+  DEFAULT_LIST_SHARDS,
+  FAILURE_STATES,
+  INDEX_KEY_ATTRIBUTES,
+  JOB_INDEXES,
+  failureListKey,
+  jobIdOfSortKey,
+  listShard,
+  listingAttributes,
+  type JobIndexSchema,
+} from './job-indexes.js';
+import { RETRYABLE_STATES, statesLeadingTo } from './state-machine.js';
 import { DEFAULT_RETENTION_DAYS, JOBS_TABLE_SCHEMA, jobPartitionKey } from './table-schema.js';
 
 /** DynamoDB's BatchGetItem limit. */
@@ -27,13 +39,44 @@ export interface JobsTableOptions {
   /** The clock (epoch ms); injected so tests control time. */
   now?: () => number;
   retentionDays?: number;
+  /** Index shards per listing key (`DEFAULT_LIST_SHARDS`); front and consumers must agree. */
+  listShards?: number;
+}
+
+/** One index query of a listing: a partition, newest first, from a position. */
+export interface IndexQuery {
+  index: JobIndexSchema;
+  partitionValue: string;
+  /** Sort keys from this one (inclusive). */
+  sortKeyFrom?: string;
+  /** Sort keys below this one (exclusive). */
+  sortKeyBelow?: string;
+  /** Continue after this sort key (exclusive), newest first. */
+  after?: { sortKey: string; tenant: string };
+  /** Equality filters on projected attributes (applied after the read: items still count). */
+  equals?: Record<string, string>;
+  /** The projected attribute must hold one of these values. */
+  oneOf?: { attribute: string; values: readonly string[] };
+  limit: number;
+}
+
+/** What one index query read. */
+export interface IndexQueryResult {
+  /** The matching items' sort keys, newest first. */
+  sortKeys: string[];
+  /** Where the read stopped (the last item read, matching or not); `undefined`: the partition is done. */
+  lastSortKey: string | undefined;
+  /** Items read, matching or not. */
+  scanned: number;
+  /** Read units DynamoDB charged (0 when it does not say). */
+  readUnits: number;
 }
 
 /** The fields a write sets besides state and version. */
 type RecordChanges = Partial<
   Pick<
     JobRecord,
-    'result' | 'resultContentType' | 'error' | 'progress' | 'startedAt' | 'finishedAt'
+    'result' | 'resultContentType' | 'error' | 'progress' | 'startedAt' | 'finishedAt' | 'payload'
   >
 >;
 
@@ -49,6 +92,7 @@ interface Transition {
 function toRecord(item: Record<string, unknown> | undefined): JobRecord | undefined {
   if (item === undefined) return undefined;
   const { pk: _pk, expiresAt: _expiresAt, ...record } = item;
+  for (const attribute of INDEX_KEY_ATTRIBUTES) delete record[attribute];
   return record as unknown as JobRecord;
 }
 
@@ -70,17 +114,24 @@ export class JobsTable {
   readonly #tableName: string;
   readonly #now: () => number;
   readonly #retentionMs: number;
+  readonly #listShards: number;
 
   constructor(options: JobsTableOptions) {
     this.#client = options.client;
     this.#tableName = options.tableName;
     this.#now = options.now ?? Date.now;
     this.#retentionMs = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * MS_PER_DAY;
+    this.#listShards = options.listShards ?? DEFAULT_LIST_SHARDS;
   }
 
   /** The table's name. */
   get tableName(): string {
     return this.#tableName;
+  }
+
+  /** Index shards per listing key. */
+  get listShards(): number {
+    return this.#listShards;
   }
 
   /** Reads one job (strongly consistent), or `undefined`. */
@@ -153,6 +204,7 @@ export class JobsTable {
       partitionKey: JOBS_TABLE_SCHEMA.partitionKey,
       item: {
         ...record,
+        ...listingAttributes(record, this.#listShards),
         [JOBS_TABLE_SCHEMA.partitionKey]: jobPartitionKey(record.tenant, record.jobId),
         [JOBS_TABLE_SCHEMA.ttlAttribute]: Math.floor((record.createdAt + this.#retentionMs) / 1000),
       },
@@ -185,16 +237,20 @@ export class JobsTable {
     });
   }
 
-  /** RUNNING → FAILED: a permanent failure. */
+  /**
+   * RUNNING → FAILED: a permanent failure. The payload is kept in the same
+   * write, for RetryJob (only failed jobs pay for storing it).
+   */
   markFailed(
     key: JobKey,
     expectedVersion: number,
     error: JobError,
+    payload?: Uint8Array,
   ): Promise<JobRecord | undefined> {
     return this.#transition(key, {
       to: 'FAILED',
       expectedVersion,
-      set: { error, finishedAt: this.#now() },
+      set: { error, finishedAt: this.#now(), payload },
     });
   }
 
@@ -205,13 +261,161 @@ export class JobsTable {
 
   /**
    * Any non-terminal state → DEAD_LETTERED, keeping the last error (or the
-   * one given when the job has none). Applies whatever the version.
+   * one given when the job has none) and the payload, for RetryJob. Applies
+   * whatever the version.
    */
-  markDeadLettered(key: JobKey, fallbackError: JobError): Promise<JobRecord | undefined> {
+  markDeadLettered(
+    key: JobKey,
+    fallbackError: JobError,
+    payload?: Uint8Array,
+  ): Promise<JobRecord | undefined> {
     return this.#readAndTransition(key, 'DEAD_LETTERED', (current) => ({
       error: current.error ?? fallbackError,
       finishedAt: this.#now(),
+      payload,
     }));
+  }
+
+  /**
+   * Keeps the payload of a CANCELLED job that has none yet, for RetryJob: the
+   * front cancels without the payload (it rides in the message), so the
+   * consumer that drops the cancelled job's message keeps it. Not a
+   * transition: state, version and transitions stay as they are. `false`
+   * when the job is not CANCELLED or already has it.
+   */
+  async keepCancelledPayload(key: JobKey, payload: Uint8Array): Promise<boolean> {
+    return this.#setUnversioned(key, {
+      update: 'SET #payload = :payload',
+      condition: '#state = :cancelled AND attribute_not_exists(#payload)',
+      names: { '#payload': 'payload', '#state': 'state' },
+      values: { ':payload': payload, ':cancelled': 'CANCELLED' },
+    }).then((record) => record !== undefined);
+  }
+
+  /**
+   * Records on a FAILED, DEAD_LETTERED or CANCELLED job the job that retries
+   * it. Not a transition (state, version and transitions stay), so no
+   * writer conditioned on the version is disturbed. Idempotent for the same
+   * retry; `undefined` when the job is absent, in another state, or already
+   * names another retry.
+   */
+  markRetried(key: JobKey, retriedAs: string): Promise<JobRecord | undefined> {
+    const values: Record<string, unknown> = { ':retriedAs': retriedAs };
+    const states = RETRYABLE_STATES.map((state, i) => {
+      values[`:state${i}`] = state;
+      return `:state${i}`;
+    });
+    return this.#setUnversioned(key, {
+      update: 'SET #retriedAs = :retriedAs',
+      condition: `#state IN (${states.join(', ')}) AND (attribute_not_exists(#retriedAs) OR #retriedAs = :retriedAs)`,
+      names: { '#retriedAs': 'retriedAs', '#state': 'state' },
+      values,
+    });
+  }
+
+  async #setUnversioned(
+    key: JobKey,
+    write: {
+      update: string;
+      condition: string;
+      names: Record<string, string>;
+      values: Record<string, unknown>;
+    },
+  ): Promise<JobRecord | undefined> {
+    try {
+      const { Attributes } = await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { [JOBS_TABLE_SCHEMA.partitionKey]: jobPartitionKey(key.tenant, key.jobId) },
+          UpdateExpression: write.update,
+          ConditionExpression: `attribute_exists(#pk) AND ${write.condition}`,
+          ExpressionAttributeNames: { ...write.names, '#pk': JOBS_TABLE_SCHEMA.partitionKey },
+          ExpressionAttributeValues: write.values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toRecord(Attributes);
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Reads one index partition newest first: at most `limit` items, starting
+   * after `after` (and within the sort-key range), filtered on projected
+   * attributes. Only keys come back; records are read with `batchGet`.
+   */
+  async queryIndex(query: IndexQuery): Promise<IndexQueryResult> {
+    const { index } = query;
+    const names: Record<string, string> = { '#pk': index.partitionKey };
+    const values: Record<string, unknown> = { ':pk': query.partitionValue };
+    let keyCondition = '#pk = :pk';
+    if (query.sortKeyFrom !== undefined || query.sortKeyBelow !== undefined) {
+      names['#sk'] = index.sortKey;
+    }
+    if (query.sortKeyFrom !== undefined && query.sortKeyBelow !== undefined) {
+      // BETWEEN is inclusive at both ends; a sort key is never equal to a bare time prefix.
+      keyCondition += ' AND #sk BETWEEN :from AND :below';
+      values[':from'] = query.sortKeyFrom;
+      values[':below'] = query.sortKeyBelow;
+    } else if (query.sortKeyFrom !== undefined) {
+      keyCondition += ' AND #sk >= :from';
+      values[':from'] = query.sortKeyFrom;
+    } else if (query.sortKeyBelow !== undefined) {
+      keyCondition += ' AND #sk < :below';
+      values[':below'] = query.sortKeyBelow;
+    }
+    const filters: string[] = [];
+    Object.entries(query.equals ?? {}).forEach(([attribute, value], i) => {
+      names[`#eq${i}`] = attribute;
+      values[`:eq${i}`] = value;
+      filters.push(`#eq${i} = :eq${i}`);
+    });
+    if (query.oneOf !== undefined) {
+      names['#oneOf'] = query.oneOf.attribute;
+      const placeholders = query.oneOf.values.map((value, i) => {
+        values[`:oneOf${i}`] = value;
+        return `:oneOf${i}`;
+      });
+      filters.push(`#oneOf IN (${placeholders.join(', ')})`);
+    }
+    const response = await this.#client.send(
+      new QueryCommand({
+        TableName: this.#tableName,
+        IndexName: index.indexName,
+        KeyConditionExpression: keyCondition,
+        FilterExpression: filters.length > 0 ? filters.join(' AND ') : undefined,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ExclusiveStartKey:
+          query.after === undefined ? undefined : this.#indexStartKey(query, query.after),
+        ScanIndexForward: false,
+        Limit: query.limit,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    const last: unknown = response.LastEvaluatedKey?.[index.sortKey];
+    return {
+      sortKeys: (response.Items ?? []).map((item) => String(item[index.sortKey])),
+      lastSortKey: typeof last === 'string' ? last : undefined,
+      scanned: response.ScannedCount ?? 0,
+      readUnits: response.ConsumedCapacity?.CapacityUnits ?? 0,
+    };
+  }
+
+  #indexStartKey(
+    query: IndexQuery,
+    after: { sortKey: string; tenant: string },
+  ): Record<string, unknown> {
+    return {
+      [JOBS_TABLE_SCHEMA.partitionKey]: jobPartitionKey(
+        after.tenant,
+        jobIdOfSortKey(after.sortKey),
+      ),
+      [query.index.partitionKey]: query.partitionValue,
+      [query.index.sortKey]: after.sortKey,
+    };
   }
 
   /** QUEUED → CANCELLED. `undefined` when the job is absent or not QUEUED. */
@@ -283,6 +487,12 @@ export class JobsTable {
       names['#transitions'] = 'transitions';
       values[':transition'] = [entry];
       sets.push('#transitions = list_append(#transitions, :transition)');
+    }
+    if (FAILURE_STATES.includes(transition.to)) {
+      // Enters the sparse failures index; terminal, so it never leaves it.
+      names['#failurePk'] = JOB_INDEXES.failures.partitionKey;
+      values[':failurePk'] = failureListKey(key.tenant, listShard(key.jobId, this.#listShards));
+      sets.push('#failurePk = :failurePk');
     }
     for (const [field, value] of Object.entries(transition.set ?? {})) {
       if (value === undefined) continue;

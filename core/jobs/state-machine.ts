@@ -44,3 +44,10 @@ export function canTransition(from: JobState, to: JobState): boolean {
 export function statesLeadingTo(to: JobState): JobState[] {
   return (Object.keys(TRANSITIONS) as JobState[]).filter((from) => canTransition(from, to));
 }
+
+/** The states RetryJob accepts: the job ended without a result. */
+export const RETRYABLE_STATES: readonly JobState[] = Object.freeze([
+  'FAILED',
+  'DEAD_LETTERED',
+  'CANCELLED',
+]);

@@ -1,5 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { Channel } from '../../core/channels/channel-config.js';
+import type { MessageEnvelope } from '../../core/envelope/message-envelope.js';
 import { jobErrorLogFields, type JobKey, type JobRecord } from '../../core/jobs/job.js';
 import type { JobsTable } from '../../core/jobs/jobs-table.js';
 import { isTerminal } from '../../core/jobs/state-machine.js';
@@ -115,7 +116,7 @@ export async function executeJobMessage(
   }
   if (claim.kind === 'terminal') {
     logger.info({ state: claim.record.state }, 'job already ended; redelivered message dropped');
-    return DELETE;
+    return keepCancelledPayload(deps.table, claim.record, envelope, record, deps, logger);
   }
   if (claim.kind === 'contended') {
     logger.warn('job kept changing under the claim; message will be redelivered');
@@ -155,10 +156,22 @@ export async function executeJobMessage(
         });
   const version = await progress.close();
   const durationMs = deps.clock() - startedAt;
-  return recordOutcome({ record, key, running, version, result, durationMs, deps, logger });
+  return recordOutcome({
+    record,
+    key,
+    running,
+    version,
+    result,
+    durationMs,
+    deps,
+    logger,
+    payload: envelope.payload,
+  });
 }
 
 interface OutcomeInputs {
+  /** Kept on the record if the job fails (for RetryJob). */
+  payload: Uint8Array;
   record: SQSRecord;
   key: JobKey;
   running: JobRecord;
@@ -169,17 +182,45 @@ interface OutcomeInputs {
   logger: Logger;
 }
 
+/**
+ * The message of a CANCELLED job leaves the queue here, and with it the
+ * only copy of the payload: it is kept on the record for RetryJob (the
+ * front cancels without it). A failure to keep it returns the message, so
+ * the payload is not lost.
+ */
+async function keepCancelledPayload(
+  table: JobsTable,
+  job: JobRecord,
+  envelope: MessageEnvelope,
+  record: SQSRecord,
+  deps: JobMessageDeps,
+  logger: Logger,
+): Promise<MessageOutcome> {
+  if (job.state !== 'CANCELLED' || job.payload !== undefined) return DELETE;
+  try {
+    await table.keepCancelledPayload(job, envelope.payload);
+    return DELETE;
+  } catch (error) {
+    logger.error(
+      { err: error },
+      "could not keep the cancelled job's payload; message will be redelivered",
+    );
+    return retryAfter(record, receiveCount(record), deps);
+  }
+}
+
 function writeOutcome(
   table: JobsTable,
   key: JobKey,
   version: number,
   result: ProcessorResult,
+  payload: Uint8Array,
 ): Promise<JobRecord | undefined> {
   switch (result.kind) {
     case 'succeeded':
       return table.markSucceeded(key, version, result.output.bytes, result.output.contentType);
     case 'failed':
-      return table.markFailed(key, version, result.error);
+      return table.markFailed(key, version, result.error, payload);
     case 'transient':
       return table.requeue(key, version, result.error);
   }
@@ -198,7 +239,7 @@ async function recordOutcome(inputs: OutcomeInputs): Promise<MessageOutcome> {
   for (let round = 0; round < MAX_OUTCOME_ROUNDS; round++) {
     let current: JobRecord | undefined;
     try {
-      const written = await writeOutcome(deps.table, key, version, result);
+      const written = await writeOutcome(deps.table, key, version, result, inputs.payload);
       if (written !== undefined) return logOutcome(inputs);
       current = await deps.table.get(key);
     } catch (error) {

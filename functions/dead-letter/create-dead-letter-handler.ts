@@ -71,12 +71,16 @@ export function createDeadLetterHandler(deps: DeadLetterHandlerDeps): DeadLetter
         sequenceNumber: record.attributes.SequenceNumber ?? '',
         now: clock(),
       });
+      const key = { tenant: envelope.tenant, jobId: envelope.jobId };
       if (isTerminal(current.state)) {
+        // A job cancelled while its message was in flight: keep its payload for RetryJob.
+        if (current.state === 'CANCELLED' && current.payload === undefined) {
+          await deps.table.keepCancelledPayload(key, envelope.payload);
+        }
         jobLogger.info({ state: current.state }, 'dead-lettered message of an ended job dropped');
         return true;
       }
-      const key = { tenant: envelope.tenant, jobId: envelope.jobId };
-      const updated = await deps.table.markDeadLettered(key, fallbackError);
+      const updated = await deps.table.markDeadLettered(key, fallbackError, envelope.payload);
       if (updated === undefined) {
         jobLogger.info('job ended before it could be dead-lettered');
       } else {

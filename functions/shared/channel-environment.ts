@@ -49,7 +49,11 @@ export function loadChannelEnvironment(
   return {
     channel,
     queuePrefix: resources.queuePrefix,
-    table: new JobsTable({ client: clients.documents, tableName: resources.tableName }),
+    table: new JobsTable({
+      client: clients.documents,
+      tableName: resources.tableName,
+      listShards: resources.listShards,
+    }),
     sqs: clients.sqs,
     logger: createLogger(component),
   };

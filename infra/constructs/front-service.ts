@@ -179,6 +179,7 @@ export class FrontService extends Construct {
     this.#grantQueueAccess(taskDefinition.taskRole, props.channelQueues);
     props.jobsTable.grantJobAccess(taskDefinition.taskRole);
     props.keysTable.grantKeyLookup(taskDefinition.taskRole);
+    props.jobsTable.grantListing(taskDefinition.taskRole);
     taskDefinition.addContainer(CONTAINER_NAME, {
       image: props.image,
       essential: true,
@@ -190,6 +191,7 @@ export class FrontService extends Construct {
         SLUICE_TABLE_NAME: props.jobsTable.table.tableName,
         SLUICE_KEYS_TABLE_NAME: props.keysTable.table.tableName,
         SLUICE_QUEUE_PREFIX: props.prefix,
+        SLUICE_LIST_SHARDS: String(props.jobsTable.listShards),
         SLUICE_PORT: String(GRPC_PORT),
         SLUICE_HEALTH_PORT: String(HEALTH_PORT),
         SLUICE_LOG_LEVEL: 'info',
@@ -335,10 +337,11 @@ export class FrontService extends Construct {
     role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['sqs:SendMessage'], resources: queueArns }),
     );
-    // container/main.ts resolves every channel's queue and DLQ URL by name at start.
+    // container/main.ts resolves every channel's queue and DLQ URL by name at start;
+    // ListChannels reads their message counts (operators only).
     role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['sqs:GetQueueUrl'],
+        actions: ['sqs:GetQueueUrl', 'sqs:GetQueueAttributes'],
         resources: [...queueArns, ...deadLetterArns],
       }),
     );

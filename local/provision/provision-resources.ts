@@ -12,6 +12,7 @@ import {
   type Channel,
 } from '../../core/channels/channel-config.js';
 import { keysTableNameOf, type ResourceConfig } from '../../core/config/aws-config.js';
+import { JOB_INDEXES } from '../../core/jobs/job-indexes.js';
 import { JOBS_TABLE_SCHEMA } from '../../core/jobs/table-schema.js';
 import { keysTableDefinition, type TableDefinition } from '../../core/keys/keys-table-schema.js';
 
@@ -64,8 +65,22 @@ async function ensureTable(dynamo: DynamoDBClient, table: TableDefinition): Prom
 function jobsTable(tableName: string): TableDefinition {
   return {
     TableName: tableName,
-    AttributeDefinitions: [{ AttributeName: JOBS_TABLE_SCHEMA.partitionKey, AttributeType: 'S' }],
+    AttributeDefinitions: [
+      ...new Set([
+        JOBS_TABLE_SCHEMA.partitionKey,
+        ...Object.values(JOB_INDEXES).flatMap((index) => [index.partitionKey, index.sortKey]),
+      ]),
+    ].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
     KeySchema: [{ AttributeName: JOBS_TABLE_SCHEMA.partitionKey, KeyType: 'HASH' }],
+    // The secondary indexes of core/jobs/job-indexes.ts, as the CDK table has them.
+    GlobalSecondaryIndexes: Object.values(JOB_INDEXES).map((index) => ({
+      IndexName: index.indexName,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projectedAttributes] },
+    })),
   };
 }
 

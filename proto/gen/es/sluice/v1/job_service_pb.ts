@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file sluice/v1/job_service.proto.
  */
 export const file_sluice_v1_job_service: GenFile = /*@__PURE__*/
-  fileDesc("ChtzbHVpY2UvdjEvam9iX3NlcnZpY2UucHJvdG8SCXNsdWljZS52MSL4AQoQU3VibWl0Sm9iUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJEgwKBHR5cGUYAiABKAkSDwoHcGF5bG9hZBgDIAEoDBIUCgxjb250ZW50X3R5cGUYBCABKAkSEQoJZ3JvdXBfa2V5GAUgASgJEhcKD2lkZW1wb3RlbmN5X2tleRgGIAEoCRI/CgphdHRyaWJ1dGVzGAcgAygLMisuc2x1aWNlLnYxLlN1Ym1pdEpvYlJlcXVlc3QuQXR0cmlidXRlc0VudHJ5GjEKD0F0dHJpYnV0ZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIk8KEVN1Ym1pdEpvYlJlc3BvbnNlEg4KBmpvYl9pZBgBIAEoCRIRCglkdXBsaWNhdGUYAiABKAgSFwoPc2VxdWVuY2VfbnVtYmVyGAMgASgJIkoKEVN1Ym1pdEpvYnNSZXF1ZXN0EgsKA3JlZhgBIAEoCRIoCgNqb2IYAiABKAsyGy5zbHVpY2UudjEuU3VibWl0Sm9iUmVxdWVzdCKAAQoSU3VibWl0Sm9ic1Jlc3BvbnNlEgsKA3JlZhgBIAEoCRIwCghhY2NlcHRlZBgCIAEoCzIcLnNsdWljZS52MS5TdWJtaXRKb2JSZXNwb25zZUgAEiEKBWVycm9yGAMgASgLMhAuc2x1aWNlLnYxLkVycm9ySABCCAoGcmVzdWx0IkUKBUVycm9yEgwKBGNvZGUYASABKAUSDwoHbWVzc2FnZRgCIAEoCRINCgVmaWVsZBgDIAEoCRIOCgZqb2JfaWQYBCABKAkiHwoNR2V0Sm9iUmVxdWVzdBIOCgZqb2JfaWQYASABKAkiLQoOR2V0Sm9iUmVzcG9uc2USGwoDam9iGAEgASgLMg4uc2x1aWNlLnYxLkpvYiIjChBXYXRjaEpvYnNSZXF1ZXN0Eg8KB2pvYl9pZHMYASADKAkiMAoRV2F0Y2hKb2JzUmVzcG9uc2USGwoDam9iGAEgASgLMg4uc2x1aWNlLnYxLkpvYiIiChBDYW5jZWxKb2JSZXF1ZXN0Eg4KBmpvYl9pZBgBIAEoCSIwChFDYW5jZWxKb2JSZXNwb25zZRIbCgNqb2IYASABKAsyDi5zbHVpY2UudjEuSm9iIsQECgNKb2ISDgoGam9iX2lkGAEgASgJEg8KB2NoYW5uZWwYAiABKAkSDAoEdHlwZRgDIAEoCRIiCgVzdGF0ZRgEIAEoDjITLnNsdWljZS52MS5Kb2JTdGF0ZRIQCghhdHRlbXB0cxgFIAEoDRIRCglncm91cF9rZXkYBiABKAkSFwoPaWRlbXBvdGVuY3lfa2V5GAcgASgJEjIKCmF0dHJpYnV0ZXMYCCADKAsyHi5zbHVpY2UudjEuSm9iLkF0dHJpYnV0ZXNFbnRyeRIOCgZyZXN1bHQYCSABKAwSGwoTcmVzdWx0X2NvbnRlbnRfdHlwZRgKIAEoCRIfCgVlcnJvchgLIAEoCzIQLnNsdWljZS52MS5FcnJvchIlCghwcm9ncmVzcxgMIAEoCzITLnNsdWljZS52MS5Qcm9ncmVzcxIuCgpjcmVhdGVkX2F0GA0gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GA4gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpzdGFydGVkX2F0GA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtmaW5pc2hlZF9hdBgQIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHdmVyc2lvbhgRIAEoBBoxCg9BdHRyaWJ1dGVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASItCghQcm9ncmVzcxIQCghmcmFjdGlvbhgBIAEoARIPCgdtZXNzYWdlGAIgASgJKrcBCghKb2JTdGF0ZRIZChVKT0JfU1RBVEVfVU5TUEVDSUZJRUQQABIUChBKT0JfU1RBVEVfUVVFVUVEEAESFQoRSk9CX1NUQVRFX1JVTk5JTkcQAhIXChNKT0JfU1RBVEVfU1VDQ0VFREVEEAMSFAoQSk9CX1NUQVRFX0ZBSUxFRBAEEhsKF0pPQl9TVEFURV9ERUFEX0xFVFRFUkVEEAUSFwoTSk9CX1NUQVRFX0NBTkNFTExFRBAGMvQCCgpKb2JTZXJ2aWNlEkYKCVN1Ym1pdEpvYhIbLnNsdWljZS52MS5TdWJtaXRKb2JSZXF1ZXN0Ghwuc2x1aWNlLnYxLlN1Ym1pdEpvYlJlc3BvbnNlEk0KClN1Ym1pdEpvYnMSHC5zbHVpY2UudjEuU3VibWl0Sm9ic1JlcXVlc3QaHS5zbHVpY2UudjEuU3VibWl0Sm9ic1Jlc3BvbnNlKAEwARI9CgZHZXRKb2ISGC5zbHVpY2UudjEuR2V0Sm9iUmVxdWVzdBoZLnNsdWljZS52MS5HZXRKb2JSZXNwb25zZRJICglXYXRjaEpvYnMSGy5zbHVpY2UudjEuV2F0Y2hKb2JzUmVxdWVzdBocLnNsdWljZS52MS5XYXRjaEpvYnNSZXNwb25zZTABEkYKCUNhbmNlbEpvYhIbLnNsdWljZS52MS5DYW5jZWxKb2JSZXF1ZXN0Ghwuc2x1aWNlLnYxLkNhbmNlbEpvYlJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChtzbHVpY2UvdjEvam9iX3NlcnZpY2UucHJvdG8SCXNsdWljZS52MSL4AQoQU3VibWl0Sm9iUmVxdWVzdBIPCgdjaGFubmVsGAEgASgJEgwKBHR5cGUYAiABKAkSDwoHcGF5bG9hZBgDIAEoDBIUCgxjb250ZW50X3R5cGUYBCABKAkSEQoJZ3JvdXBfa2V5GAUgASgJEhcKD2lkZW1wb3RlbmN5X2tleRgGIAEoCRI/CgphdHRyaWJ1dGVzGAcgAygLMisuc2x1aWNlLnYxLlN1Ym1pdEpvYlJlcXVlc3QuQXR0cmlidXRlc0VudHJ5GjEKD0F0dHJpYnV0ZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIk8KEVN1Ym1pdEpvYlJlc3BvbnNlEg4KBmpvYl9pZBgBIAEoCRIRCglkdXBsaWNhdGUYAiABKAgSFwoPc2VxdWVuY2VfbnVtYmVyGAMgASgJIkoKEVN1Ym1pdEpvYnNSZXF1ZXN0EgsKA3JlZhgBIAEoCRIoCgNqb2IYAiABKAsyGy5zbHVpY2UudjEuU3VibWl0Sm9iUmVxdWVzdCKAAQoSU3VibWl0Sm9ic1Jlc3BvbnNlEgsKA3JlZhgBIAEoCRIwCghhY2NlcHRlZBgCIAEoCzIcLnNsdWljZS52MS5TdWJtaXRKb2JSZXNwb25zZUgAEiEKBWVycm9yGAMgASgLMhAuc2x1aWNlLnYxLkVycm9ySABCCAoGcmVzdWx0IkUKBUVycm9yEgwKBGNvZGUYASABKAUSDwoHbWVzc2FnZRgCIAEoCRINCgVmaWVsZBgDIAEoCRIOCgZqb2JfaWQYBCABKAkiHwoNR2V0Sm9iUmVxdWVzdBIOCgZqb2JfaWQYASABKAkiLQoOR2V0Sm9iUmVzcG9uc2USGwoDam9iGAEgASgLMg4uc2x1aWNlLnYxLkpvYiIjChBXYXRjaEpvYnNSZXF1ZXN0Eg8KB2pvYl9pZHMYASADKAkiMAoRV2F0Y2hKb2JzUmVzcG9uc2USGwoDam9iGAEgASgLMg4uc2x1aWNlLnYxLkpvYiIiChBDYW5jZWxKb2JSZXF1ZXN0Eg4KBmpvYl9pZBgBIAEoCSIwChFDYW5jZWxKb2JSZXNwb25zZRIbCgNqb2IYASABKAsyDi5zbHVpY2UudjEuSm9iIpkFCgNKb2ISDgoGam9iX2lkGAEgASgJEg8KB2NoYW5uZWwYAiABKAkSDAoEdHlwZRgDIAEoCRIiCgVzdGF0ZRgEIAEoDjITLnNsdWljZS52MS5Kb2JTdGF0ZRIQCghhdHRlbXB0cxgFIAEoDRIRCglncm91cF9rZXkYBiABKAkSFwoPaWRlbXBvdGVuY3lfa2V5GAcgASgJEjIKCmF0dHJpYnV0ZXMYCCADKAsyHi5zbHVpY2UudjEuSm9iLkF0dHJpYnV0ZXNFbnRyeRIOCgZyZXN1bHQYCSABKAwSGwoTcmVzdWx0X2NvbnRlbnRfdHlwZRgKIAEoCRIfCgVlcnJvchgLIAEoCzIQLnNsdWljZS52MS5FcnJvchIlCghwcm9ncmVzcxgMIAEoCzITLnNsdWljZS52MS5Qcm9ncmVzcxIuCgpjcmVhdGVkX2F0GA0gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GA4gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpzdGFydGVkX2F0GA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtmaW5pc2hlZF9hdBgQIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHdmVyc2lvbhgRIAEoBBIQCghyZXRyeV9vZhgSIAEoCRISCgpyZXRyaWVkX2FzGBMgASgJEi0KC3RyYW5zaXRpb25zGBQgAygLMhguc2x1aWNlLnYxLkpvYlRyYW5zaXRpb24aMQoPQXR0cmlidXRlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEibAoNSm9iVHJhbnNpdGlvbhIiCgVzdGF0ZRgBIAEoDjITLnNsdWljZS52MS5Kb2JTdGF0ZRImCgJhdBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHYXR0ZW1wdBgDIAEoDSLpAgoPTGlzdEpvYnNSZXF1ZXN0Eg8KB2NoYW5uZWwYASABKAkSIwoGc3RhdGVzGAIgAygOMhMuc2x1aWNlLnYxLkpvYlN0YXRlEgwKBHR5cGUYAyABKAkSEQoJZ3JvdXBfa2V5GAQgASgJEj4KCmF0dHJpYnV0ZXMYBSADKAsyKi5zbHVpY2UudjEuTGlzdEpvYnNSZXF1ZXN0LkF0dHJpYnV0ZXNFbnRyeRIxCg1jcmVhdGVkX2FmdGVyGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5jcmVhdGVkX2JlZm9yZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJcGFnZV9zaXplGAggASgFEhIKCnBhZ2VfdG9rZW4YCSABKAkaMQoPQXR0cmlidXRlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiSQoQTGlzdEpvYnNSZXNwb25zZRIcCgRqb2JzGAEgAygLMg4uc2x1aWNlLnYxLkpvYhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiIQoPUmV0cnlKb2JSZXF1ZXN0Eg4KBmpvYl9pZBgBIAEoCSJCChBSZXRyeUpvYlJlc3BvbnNlEhsKA2pvYhgBIAEoCzIOLnNsdWljZS52MS5Kb2ISEQoJZHVwbGljYXRlGAIgASgIIjIKE0xpc3RDaGFubmVsc1JlcXVlc3QSGwoTaW5jbHVkZV9xdWV1ZV9zdGF0cxgBIAEoCCJAChRMaXN0Q2hhbm5lbHNSZXNwb25zZRIoCghjaGFubmVscxgBIAMoCzIWLnNsdWljZS52MS5DaGFubmVsSW5mbyJaCgtDaGFubmVsSW5mbxIMCgRuYW1lGAEgASgJEhEKCWpvYl90eXBlcxgCIAMoCRIqCgtxdWV1ZV9zdGF0cxgDIAEoCzIVLnNsdWljZS52MS5RdWV1ZVN0YXRzImAKClF1ZXVlU3RhdHMSGAoQdmlzaWJsZV9tZXNzYWdlcxgBIAEoBBIaChJpbl9mbGlnaHRfbWVzc2FnZXMYAiABKAQSHAoUZGVhZF9sZXR0ZXJfbWVzc2FnZXMYAyABKAQiLQoIUHJvZ3Jlc3MSEAoIZnJhY3Rpb24YASABKAESDwoHbWVzc2FnZRgCIAEoCSq3AQoISm9iU3RhdGUSGQoVSk9CX1NUQVRFX1VOU1BFQ0lGSUVEEAASFAoQSk9CX1NUQVRFX1FVRVVFRBABEhUKEUpPQl9TVEFURV9SVU5OSU5HEAISFwoTSk9CX1NUQVRFX1NVQ0NFRURFRBADEhQKEEpPQl9TVEFURV9GQUlMRUQQBBIbChdKT0JfU1RBVEVfREVBRF9MRVRURVJFRBAFEhcKE0pPQl9TVEFURV9DQU5DRUxMRUQQBjLPBAoKSm9iU2VydmljZRJGCglTdWJtaXRKb2ISGy5zbHVpY2UudjEuU3VibWl0Sm9iUmVxdWVzdBocLnNsdWljZS52MS5TdWJtaXRKb2JSZXNwb25zZRJNCgpTdWJtaXRKb2JzEhwuc2x1aWNlLnYxLlN1Ym1pdEpvYnNSZXF1ZXN0Gh0uc2x1aWNlLnYxLlN1Ym1pdEpvYnNSZXNwb25zZSgBMAESPQoGR2V0Sm9iEhguc2x1aWNlLnYxLkdldEpvYlJlcXVlc3QaGS5zbHVpY2UudjEuR2V0Sm9iUmVzcG9uc2USSAoJV2F0Y2hKb2JzEhsuc2x1aWNlLnYxLldhdGNoSm9ic1JlcXVlc3QaHC5zbHVpY2UudjEuV2F0Y2hKb2JzUmVzcG9uc2UwARJGCglDYW5jZWxKb2ISGy5zbHVpY2UudjEuQ2FuY2VsSm9iUmVxdWVzdBocLnNsdWljZS52MS5DYW5jZWxKb2JSZXNwb25zZRJDCghMaXN0Sm9icxIaLnNsdWljZS52MS5MaXN0Sm9ic1JlcXVlc3QaGy5zbHVpY2UudjEuTGlzdEpvYnNSZXNwb25zZRJDCghSZXRyeUpvYhIaLnNsdWljZS52MS5SZXRyeUpvYlJlcXVlc3QaGy5zbHVpY2UudjEuUmV0cnlKb2JSZXNwb25zZRJPCgxMaXN0Q2hhbm5lbHMSHi5zbHVpY2UudjEuTGlzdENoYW5uZWxzUmVxdWVzdBofLnNsdWljZS52MS5MaXN0Q2hhbm5lbHNSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * SubmitJobRequest describes one job.
@@ -481,6 +481,27 @@ export type Job = Message<"sluice.v1.Job"> & {
    * @generated from field: uint64 version = 17;
    */
   version: bigint;
+
+  /**
+   * The job this one retries (set by RetryJob), or empty.
+   *
+   * @generated from field: string retry_of = 18;
+   */
+  retryOf: string;
+
+  /**
+   * The job RetryJob created to retry this one, or empty.
+   *
+   * @generated from field: string retried_as = 19;
+   */
+  retriedAs: string;
+
+  /**
+   * Every state change so far, oldest first.
+   *
+   * @generated from field: repeated sluice.v1.JobTransition transitions = 20;
+   */
+  transitions: JobTransition[];
 };
 
 /**
@@ -489,6 +510,311 @@ export type Job = Message<"sluice.v1.Job"> & {
  */
 export const JobSchema: GenMessage<Job> = /*@__PURE__*/
   messageDesc(file_sluice_v1_job_service, 11);
+
+/**
+ * JobTransition is one state change of a job.
+ *
+ * @generated from message sluice.v1.JobTransition
+ */
+export type JobTransition = Message<"sluice.v1.JobTransition"> & {
+  /**
+   * The state entered.
+   *
+   * @generated from field: sluice.v1.JobState state = 1;
+   */
+  state: JobState;
+
+  /**
+   * When.
+   *
+   * @generated from field: google.protobuf.Timestamp at = 2;
+   */
+  at?: Timestamp | undefined;
+
+  /**
+   * The attempt it belongs to: the number of times a processor had started on
+   * the job by then.
+   *
+   * @generated from field: uint32 attempt = 3;
+   */
+  attempt: number;
+};
+
+/**
+ * Describes the message sluice.v1.JobTransition.
+ * Use `create(JobTransitionSchema)` to create a new message.
+ */
+export const JobTransitionSchema: GenMessage<JobTransition> = /*@__PURE__*/
+  messageDesc(file_sluice_v1_job_service, 12);
+
+/**
+ * ListJobsRequest filters the caller's jobs; empty fields filter nothing.
+ *
+ * @generated from message sluice.v1.ListJobsRequest
+ */
+export type ListJobsRequest = Message<"sluice.v1.ListJobsRequest"> & {
+  /**
+   * Only jobs of this channel.
+   *
+   * @generated from field: string channel = 1;
+   */
+  channel: string;
+
+  /**
+   * Only jobs in one of these states.
+   *
+   * @generated from field: repeated sluice.v1.JobState states = 2;
+   */
+  states: JobState[];
+
+  /**
+   * Only jobs of this type.
+   *
+   * @generated from field: string type = 3;
+   */
+  type: string;
+
+  /**
+   * Only jobs of this group.
+   *
+   * @generated from field: string group_key = 4;
+   */
+  groupKey: string;
+
+  /**
+   * Only jobs carrying every one of these attributes with exactly this value.
+   *
+   * @generated from field: map<string, string> attributes = 5;
+   */
+  attributes: { [key: string]: string };
+
+  /**
+   * Only jobs created at or after this time (inclusive).
+   *
+   * @generated from field: google.protobuf.Timestamp created_after = 6;
+   */
+  createdAfter?: Timestamp | undefined;
+
+  /**
+   * Only jobs created before this time (exclusive).
+   *
+   * @generated from field: google.protobuf.Timestamp created_before = 7;
+   */
+  createdBefore?: Timestamp | undefined;
+
+  /**
+   * Jobs per page: 0 means 50, more than 1000 means 1000, negative is
+   * INVALID_ARGUMENT.
+   *
+   * @generated from field: int32 page_size = 8;
+   */
+  pageSize: number;
+
+  /**
+   * The next_page_token of the previous page, with the same filter; empty
+   * for the first page.
+   *
+   * @generated from field: string page_token = 9;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message sluice.v1.ListJobsRequest.
+ * Use `create(ListJobsRequestSchema)` to create a new message.
+ */
+export const ListJobsRequestSchema: GenMessage<ListJobsRequest> = /*@__PURE__*/
+  messageDesc(file_sluice_v1_job_service, 13);
+
+/**
+ * ListJobsResponse is one page of jobs, newest created first.
+ *
+ * @generated from message sluice.v1.ListJobsResponse
+ */
+export type ListJobsResponse = Message<"sluice.v1.ListJobsResponse"> & {
+  /**
+   * The jobs of this page (possibly fewer than page_size, even none).
+   *
+   * @generated from field: repeated sluice.v1.Job jobs = 1;
+   */
+  jobs: Job[];
+
+  /**
+   * Pass it to get the next page; empty when the list has ended.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message sluice.v1.ListJobsResponse.
+ * Use `create(ListJobsResponseSchema)` to create a new message.
+ */
+export const ListJobsResponseSchema: GenMessage<ListJobsResponse> = /*@__PURE__*/
+  messageDesc(file_sluice_v1_job_service, 14);
+
+/**
+ * RetryJobRequest names the job to run again.
+ *
+ * @generated from message sluice.v1.RetryJobRequest
+ */
+export type RetryJobRequest = Message<"sluice.v1.RetryJobRequest"> & {
+  /**
+   * The FAILED, DEAD_LETTERED or CANCELLED job.
+   *
+   * @generated from field: string job_id = 1;
+   */
+  jobId: string;
+};
+
+/**
+ * Describes the message sluice.v1.RetryJobRequest.
+ * Use `create(RetryJobRequestSchema)` to create a new message.
+ */
+export const RetryJobRequestSchema: GenMessage<RetryJobRequest> = /*@__PURE__*/
+  messageDesc(file_sluice_v1_job_service, 15);
+
+/**
+ * RetryJobResponse carries the new job.
+ *
+ * @generated from message sluice.v1.RetryJobResponse
+ */
+export type RetryJobResponse = Message<"sluice.v1.RetryJobResponse"> & {
+  /**
+   * The new job (its retry_of names the original).
+   *
+   * @generated from field: sluice.v1.Job job = 1;
+   */
+  job?: Job | undefined;
+
+  /**
+   * True when an earlier RetryJob of the same job had created it.
+   *
+   * @generated from field: bool duplicate = 2;
+   */
+  duplicate: boolean;
+};
+
+/**
+ * Describes the message sluice.v1.RetryJobResponse.
+ * Use `create(RetryJobResponseSchema)` to create a new message.
+ */
+export const RetryJobResponseSchema: GenMessage<RetryJobResponse> = /*@__PURE__*/
+  messageDesc(file_sluice_v1_job_service, 16);
+
+/**
+ * ListChannelsRequest asks for the channels.
+ *
+ * @generated from message sluice.v1.ListChannelsRequest
+ */
+export type ListChannelsRequest = Message<"sluice.v1.ListChannelsRequest"> & {
+  /**
+   * Also each channel's queue figures (operator keys only).
+   *
+   * @generated from field: bool include_queue_stats = 1;
+   */
+  includeQueueStats: boolean;
+};
+
+/**
+ * Describes the message sluice.v1.ListChannelsRequest.
+ * Use `create(ListChannelsRequestSchema)` to create a new message.
+ */
+export const ListChannelsRequestSchema: GenMessage<ListChannelsRequest> = /*@__PURE__*/
+  messageDesc(file_sluice_v1_job_service, 17);
+
+/**
+ * ListChannelsResponse lists every channel.
+ *
+ * @generated from message sluice.v1.ListChannelsResponse
+ */
+export type ListChannelsResponse = Message<"sluice.v1.ListChannelsResponse"> & {
+  /**
+   * The channels, in configuration order.
+   *
+   * @generated from field: repeated sluice.v1.ChannelInfo channels = 1;
+   */
+  channels: ChannelInfo[];
+};
+
+/**
+ * Describes the message sluice.v1.ListChannelsResponse.
+ * Use `create(ListChannelsResponseSchema)` to create a new message.
+ */
+export const ListChannelsResponseSchema: GenMessage<ListChannelsResponse> = /*@__PURE__*/
+  messageDesc(file_sluice_v1_job_service, 18);
+
+/**
+ * ChannelInfo describes one channel.
+ *
+ * @generated from message sluice.v1.ChannelInfo
+ */
+export type ChannelInfo = Message<"sluice.v1.ChannelInfo"> & {
+  /**
+   * The channel's name.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The job types it accepts.
+   *
+   * @generated from field: repeated string job_types = 2;
+   */
+  jobTypes: string[];
+
+  /**
+   * Its queue figures, when asked for.
+   *
+   * @generated from field: sluice.v1.QueueStats queue_stats = 3;
+   */
+  queueStats?: QueueStats | undefined;
+};
+
+/**
+ * Describes the message sluice.v1.ChannelInfo.
+ * Use `create(ChannelInfoSchema)` to create a new message.
+ */
+export const ChannelInfoSchema: GenMessage<ChannelInfo> = /*@__PURE__*/
+  messageDesc(file_sluice_v1_job_service, 19);
+
+/**
+ * QueueStats are a channel's approximate SQS message counts, shared by all
+ * tenants.
+ *
+ * @generated from message sluice.v1.QueueStats
+ */
+export type QueueStats = Message<"sluice.v1.QueueStats"> & {
+  /**
+   * Messages waiting to be received.
+   *
+   * @generated from field: uint64 visible_messages = 1;
+   */
+  visibleMessages: bigint;
+
+  /**
+   * Messages received and not yet deleted (jobs running or backing off).
+   *
+   * @generated from field: uint64 in_flight_messages = 2;
+   */
+  inFlightMessages: bigint;
+
+  /**
+   * Messages in the dead-letter queue.
+   *
+   * @generated from field: uint64 dead_letter_messages = 3;
+   */
+  deadLetterMessages: bigint;
+};
+
+/**
+ * Describes the message sluice.v1.QueueStats.
+ * Use `create(QueueStatsSchema)` to create a new message.
+ */
+export const QueueStatsSchema: GenMessage<QueueStats> = /*@__PURE__*/
+  messageDesc(file_sluice_v1_job_service, 20);
 
 /**
  * Progress is what a running processor reports about itself.
@@ -516,7 +842,7 @@ export type Progress = Message<"sluice.v1.Progress"> & {
  * Use `create(ProgressSchema)` to create a new message.
  */
 export const ProgressSchema: GenMessage<Progress> = /*@__PURE__*/
-  messageDesc(file_sluice_v1_job_service, 12);
+  messageDesc(file_sluice_v1_job_service, 21);
 
 /**
  * JobState is where a job is in its life.
@@ -593,6 +919,12 @@ export const JobService: GenService<{
   /**
    * SubmitJob enqueues one job. With an idempotency key, a repeated submit
    * returns the original job id and `duplicate = true`.
+   * A failure is UNAVAILABLE only where resubmitting is safe (nothing was
+   * enqueued, or the submit has an idempotency key). A submit without a key
+   * whose job may exist anyway (it was enqueued and will run) fails UNKNOWN,
+   * with the job id in the `sluice-job-id` trailer and as
+   * google.rpc.ErrorInfo (reason JOB_MAY_EXIST, metadata job_id) in
+   * `grpc-status-details-bin`: GetJob it later, do not resubmit it.
    *
    * @generated from rpc sluice.v1.JobService.SubmitJob
    */
@@ -644,6 +976,41 @@ export const JobService: GenService<{
     methodKind: "unary";
     input: typeof CancelJobRequestSchema;
     output: typeof CancelJobResponseSchema;
+  },
+  /**
+   * ListJobs lists the caller's jobs, newest created first, filtered and in
+   * pages (AIP-158): pages may be short; only an empty next_page_token ends
+   * the list.
+   *
+   * @generated from rpc sluice.v1.JobService.ListJobs
+   */
+  listJobs: {
+    methodKind: "unary";
+    input: typeof ListJobsRequestSchema;
+    output: typeof ListJobsResponseSchema;
+  },
+  /**
+   * RetryJob runs a FAILED, DEAD_LETTERED or CANCELLED job again as a new
+   * job; a second call returns the same new job with duplicate = true. Other
+   * states get FAILED_PRECONDITION.
+   *
+   * @generated from rpc sluice.v1.JobService.RetryJob
+   */
+  retryJob: {
+    methodKind: "unary";
+    input: typeof RetryJobRequestSchema;
+    output: typeof RetryJobResponseSchema;
+  },
+  /**
+   * ListChannels lists every channel and its job types; queue figures need
+   * an operator key (PERMISSION_DENIED otherwise).
+   *
+   * @generated from rpc sluice.v1.JobService.ListChannels
+   */
+  listChannels: {
+    methodKind: "unary";
+    input: typeof ListChannelsRequestSchema;
+    output: typeof ListChannelsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_sluice_v1_job_service, 0);

@@ -257,11 +257,128 @@ export interface Job {
     | undefined;
   /** The record's version: it grows by one with every change. */
   version: number;
+  /** The job this one retries (set by RetryJob), or empty. */
+  retryOf: string;
+  /** The job RetryJob created to retry this one, or empty. */
+  retriedAs: string;
+  /** Every state change so far, oldest first. */
+  transitions: JobTransition[];
 }
 
 export interface Job_AttributesEntry {
   key: string;
   value: string;
+}
+
+/** JobTransition is one state change of a job. */
+export interface JobTransition {
+  /** The state entered. */
+  state: JobState;
+  /** When. */
+  at?:
+    | Date
+    | undefined;
+  /**
+   * The attempt it belongs to: the number of times a processor had started on
+   * the job by then.
+   */
+  attempt: number;
+}
+
+/** ListJobsRequest filters the caller's jobs; empty fields filter nothing. */
+export interface ListJobsRequest {
+  /** Only jobs of this channel. */
+  channel: string;
+  /** Only jobs in one of these states. */
+  states: JobState[];
+  /** Only jobs of this type. */
+  type: string;
+  /** Only jobs of this group. */
+  groupKey: string;
+  /** Only jobs carrying every one of these attributes with exactly this value. */
+  attributes: { [key: string]: string };
+  /** Only jobs created at or after this time (inclusive). */
+  createdAfter?:
+    | Date
+    | undefined;
+  /** Only jobs created before this time (exclusive). */
+  createdBefore?:
+    | Date
+    | undefined;
+  /**
+   * Jobs per page: 0 means 50, more than 1000 means 1000, negative is
+   * INVALID_ARGUMENT.
+   */
+  pageSize: number;
+  /**
+   * The next_page_token of the previous page, with the same filter; empty
+   * for the first page.
+   */
+  pageToken: string;
+}
+
+export interface ListJobsRequest_AttributesEntry {
+  key: string;
+  value: string;
+}
+
+/** ListJobsResponse is one page of jobs, newest created first. */
+export interface ListJobsResponse {
+  /** The jobs of this page (possibly fewer than page_size, even none). */
+  jobs: Job[];
+  /** Pass it to get the next page; empty when the list has ended. */
+  nextPageToken: string;
+}
+
+/** RetryJobRequest names the job to run again. */
+export interface RetryJobRequest {
+  /** The FAILED, DEAD_LETTERED or CANCELLED job. */
+  jobId: string;
+}
+
+/** RetryJobResponse carries the new job. */
+export interface RetryJobResponse {
+  /** The new job (its retry_of names the original). */
+  job?:
+    | Job
+    | undefined;
+  /** True when an earlier RetryJob of the same job had created it. */
+  duplicate: boolean;
+}
+
+/** ListChannelsRequest asks for the channels. */
+export interface ListChannelsRequest {
+  /** Also each channel's queue figures (operator keys only). */
+  includeQueueStats: boolean;
+}
+
+/** ListChannelsResponse lists every channel. */
+export interface ListChannelsResponse {
+  /** The channels, in configuration order. */
+  channels: ChannelInfo[];
+}
+
+/** ChannelInfo describes one channel. */
+export interface ChannelInfo {
+  /** The channel's name. */
+  name: string;
+  /** The job types it accepts. */
+  jobTypes: string[];
+  /** Its queue figures, when asked for. */
+  queueStats?: QueueStats | undefined;
+}
+
+/**
+ * QueueStats are a channel's approximate SQS message counts, shared by all
+ * tenants.
+ */
+export interface QueueStats {
+  /** Messages waiting to be received. */
+  visibleMessages: number;
+  /** Messages received and not yet deleted (jobs running or backing off). */
+  inFlightMessages: number;
+  /** Messages in the dead-letter queue. */
+  deadLetterMessages: number;
 }
 
 /** Progress is what a running processor reports about itself. */
@@ -1435,6 +1552,9 @@ function createBaseJob(): Job {
     startedAt: undefined,
     finishedAt: undefined,
     version: 0,
+    retryOf: "",
+    retriedAs: "",
+    transitions: [],
   };
 }
 
@@ -1490,6 +1610,15 @@ export const Job: MessageFns<Job> = {
     }
     if (message.version !== 0) {
       writer.uint32(136).uint64(message.version);
+    }
+    if (message.retryOf !== "") {
+      writer.uint32(146).string(message.retryOf);
+    }
+    if (message.retriedAs !== "") {
+      writer.uint32(154).string(message.retriedAs);
+    }
+    for (const v of message.transitions) {
+      JobTransition.encode(v!, writer.uint32(162).fork()).join();
     }
     return writer;
   },
@@ -1646,6 +1775,30 @@ export const Job: MessageFns<Job> = {
             message.version = longToNumber(reader.uint64());
             continue;
           }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.retryOf = reader.string();
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.retriedAs = reader.string();
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.transitions.push(JobTransition.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1722,6 +1875,19 @@ export const Job: MessageFns<Job> = {
         ? fromJsonTimestamp(object.finished_at)
         : undefined,
       version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      retryOf: isSet(object.retryOf)
+        ? globalThis.String(object.retryOf)
+        : isSet(object.retry_of)
+        ? globalThis.String(object.retry_of)
+        : "",
+      retriedAs: isSet(object.retriedAs)
+        ? globalThis.String(object.retriedAs)
+        : isSet(object.retried_as)
+        ? globalThis.String(object.retried_as)
+        : "",
+      transitions: globalThis.Array.isArray(object?.transitions)
+        ? object.transitions.map((e: any) => JobTransition.fromJSON(e))
+        : [],
     };
   },
 
@@ -1784,6 +1950,15 @@ export const Job: MessageFns<Job> = {
     if (message.version !== 0) {
       obj.version = Math.round(message.version);
     }
+    if (message.retryOf !== "") {
+      obj.retryOf = message.retryOf;
+    }
+    if (message.retriedAs !== "") {
+      obj.retriedAs = message.retriedAs;
+    }
+    if (message.transitions?.length) {
+      obj.transitions = message.transitions.map((e) => JobTransition.toJSON(e));
+    }
     return obj;
   },
 
@@ -1819,6 +1994,9 @@ export const Job: MessageFns<Job> = {
     message.startedAt = object.startedAt ?? undefined;
     message.finishedAt = object.finishedAt ?? undefined;
     message.version = object.version ?? 0;
+    message.retryOf = object.retryOf ?? "";
+    message.retriedAs = object.retriedAs ?? "";
+    message.transitions = object.transitions?.map((e) => JobTransition.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1904,6 +2082,1080 @@ export const Job_AttributesEntry: MessageFns<Job_AttributesEntry> = {
     const message = createBaseJob_AttributesEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseJobTransition(): JobTransition {
+  return { state: 0, at: undefined, attempt: 0 };
+}
+
+export const JobTransition: MessageFns<JobTransition> = {
+  encode(message: JobTransition, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.state !== 0) {
+      writer.uint32(8).int32(message.state);
+    }
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(18).fork()).join();
+    }
+    if (message.attempt !== 0) {
+      writer.uint32(24).uint32(message.attempt);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): JobTransition {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseJobTransition();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.state = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.attempt = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): JobTransition {
+    return {
+      state: isSet(object.state) ? jobStateFromJSON(object.state) : 0,
+      at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+      attempt: isSet(object.attempt) ? globalThis.Number(object.attempt) : 0,
+    };
+  },
+
+  toJSON(message: JobTransition): unknown {
+    const obj: any = {};
+    if (message.state !== 0) {
+      obj.state = jobStateToJSON(message.state);
+    }
+    if (message.at !== undefined) {
+      obj.at = message.at.toISOString();
+    }
+    if (message.attempt !== 0) {
+      obj.attempt = Math.round(message.attempt);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<JobTransition>, I>>(base?: I): JobTransition {
+    return JobTransition.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<JobTransition>, I>>(object: I): JobTransition {
+    const message = createBaseJobTransition();
+    message.state = object.state ?? 0;
+    message.at = object.at ?? undefined;
+    message.attempt = object.attempt ?? 0;
+    return message;
+  },
+};
+
+function createBaseListJobsRequest(): ListJobsRequest {
+  return {
+    channel: "",
+    states: [],
+    type: "",
+    groupKey: "",
+    attributes: {},
+    createdAfter: undefined,
+    createdBefore: undefined,
+    pageSize: 0,
+    pageToken: "",
+  };
+}
+
+export const ListJobsRequest: MessageFns<ListJobsRequest> = {
+  encode(message: ListJobsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.channel !== "") {
+      writer.uint32(10).string(message.channel);
+    }
+    if (message.states.length !== 0) {
+      writer.uint32(18).fork();
+      for (const v of message.states) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    if (message.type !== "") {
+      writer.uint32(26).string(message.type);
+    }
+    if (message.groupKey !== "") {
+      writer.uint32(34).string(message.groupKey);
+    }
+    globalThis.Object.entries(message.attributes).forEach(([key, value]: [string, string]) => {
+      ListJobsRequest_AttributesEntry.encode({ key: key as any, value }, writer.uint32(42).fork()).join();
+    });
+    if (message.createdAfter !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAfter), writer.uint32(50).fork()).join();
+    }
+    if (message.createdBefore !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdBefore), writer.uint32(58).fork()).join();
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(64).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(74).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListJobsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListJobsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag === 16) {
+              message.states.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.states.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.groupKey = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            const entry5 = ListJobsRequest_AttributesEntry.decode(reader, reader.uint32());
+            if (entry5.value !== undefined) {
+              message.attributes[entry5.key] = entry5.value;
+            }
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.createdAfter = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.createdBefore = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListJobsRequest {
+    return {
+      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      states: globalThis.Array.isArray(object?.states) ? object.states.map((e: any) => jobStateFromJSON(e)) : [],
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      groupKey: isSet(object.groupKey)
+        ? globalThis.String(object.groupKey)
+        : isSet(object.group_key)
+        ? globalThis.String(object.group_key)
+        : "",
+      attributes: isObject(object.attributes)
+        ? (globalThis.Object.entries(object.attributes) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      createdAfter: isSet(object.createdAfter)
+        ? fromJsonTimestamp(object.createdAfter)
+        : isSet(object.created_after)
+        ? fromJsonTimestamp(object.created_after)
+        : undefined,
+      createdBefore: isSet(object.createdBefore)
+        ? fromJsonTimestamp(object.createdBefore)
+        : isSet(object.created_before)
+        ? fromJsonTimestamp(object.created_before)
+        : undefined,
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListJobsRequest): unknown {
+    const obj: any = {};
+    if (message.channel !== "") {
+      obj.channel = message.channel;
+    }
+    if (message.states?.length) {
+      obj.states = message.states.map((e) => jobStateToJSON(e));
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.groupKey !== "") {
+      obj.groupKey = message.groupKey;
+    }
+    if (message.attributes) {
+      const entries = globalThis.Object.entries(message.attributes) as [string, string][];
+      if (entries.length > 0) {
+        obj.attributes = {};
+        entries.forEach(([k, v]) => {
+          obj.attributes[k] = v;
+        });
+      }
+    }
+    if (message.createdAfter !== undefined) {
+      obj.createdAfter = message.createdAfter.toISOString();
+    }
+    if (message.createdBefore !== undefined) {
+      obj.createdBefore = message.createdBefore.toISOString();
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListJobsRequest>, I>>(base?: I): ListJobsRequest {
+    return ListJobsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListJobsRequest>, I>>(object: I): ListJobsRequest {
+    const message = createBaseListJobsRequest();
+    message.channel = object.channel ?? "";
+    message.states = object.states?.map((e) => e) || [];
+    message.type = object.type ?? "";
+    message.groupKey = object.groupKey ?? "";
+    message.attributes = (globalThis.Object.entries(object.attributes ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.createdAfter = object.createdAfter ?? undefined;
+    message.createdBefore = object.createdBefore ?? undefined;
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListJobsRequest_AttributesEntry(): ListJobsRequest_AttributesEntry {
+  return { key: "", value: "" };
+}
+
+export const ListJobsRequest_AttributesEntry: MessageFns<ListJobsRequest_AttributesEntry> = {
+  encode(message: ListJobsRequest_AttributesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListJobsRequest_AttributesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListJobsRequest_AttributesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListJobsRequest_AttributesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: ListJobsRequest_AttributesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListJobsRequest_AttributesEntry>, I>>(base?: I): ListJobsRequest_AttributesEntry {
+    return ListJobsRequest_AttributesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListJobsRequest_AttributesEntry>, I>>(
+    object: I,
+  ): ListJobsRequest_AttributesEntry {
+    const message = createBaseListJobsRequest_AttributesEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseListJobsResponse(): ListJobsResponse {
+  return { jobs: [], nextPageToken: "" };
+}
+
+export const ListJobsResponse: MessageFns<ListJobsResponse> = {
+  encode(message: ListJobsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.jobs) {
+      Job.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListJobsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListJobsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.jobs.push(Job.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListJobsResponse {
+    return {
+      jobs: globalThis.Array.isArray(object?.jobs) ? object.jobs.map((e: any) => Job.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListJobsResponse): unknown {
+    const obj: any = {};
+    if (message.jobs?.length) {
+      obj.jobs = message.jobs.map((e) => Job.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListJobsResponse>, I>>(base?: I): ListJobsResponse {
+    return ListJobsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListJobsResponse>, I>>(object: I): ListJobsResponse {
+    const message = createBaseListJobsResponse();
+    message.jobs = object.jobs?.map((e) => Job.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseRetryJobRequest(): RetryJobRequest {
+  return { jobId: "" };
+}
+
+export const RetryJobRequest: MessageFns<RetryJobRequest> = {
+  encode(message: RetryJobRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.jobId !== "") {
+      writer.uint32(10).string(message.jobId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RetryJobRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRetryJobRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.jobId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RetryJobRequest {
+    return {
+      jobId: isSet(object.jobId)
+        ? globalThis.String(object.jobId)
+        : isSet(object.job_id)
+        ? globalThis.String(object.job_id)
+        : "",
+    };
+  },
+
+  toJSON(message: RetryJobRequest): unknown {
+    const obj: any = {};
+    if (message.jobId !== "") {
+      obj.jobId = message.jobId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RetryJobRequest>, I>>(base?: I): RetryJobRequest {
+    return RetryJobRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RetryJobRequest>, I>>(object: I): RetryJobRequest {
+    const message = createBaseRetryJobRequest();
+    message.jobId = object.jobId ?? "";
+    return message;
+  },
+};
+
+function createBaseRetryJobResponse(): RetryJobResponse {
+  return { job: undefined, duplicate: false };
+}
+
+export const RetryJobResponse: MessageFns<RetryJobResponse> = {
+  encode(message: RetryJobResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.job !== undefined) {
+      Job.encode(message.job, writer.uint32(10).fork()).join();
+    }
+    if (message.duplicate !== false) {
+      writer.uint32(16).bool(message.duplicate);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RetryJobResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRetryJobResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.job = Job.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.duplicate = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RetryJobResponse {
+    return {
+      job: isSet(object.job) ? Job.fromJSON(object.job) : undefined,
+      duplicate: isSet(object.duplicate) ? globalThis.Boolean(object.duplicate) : false,
+    };
+  },
+
+  toJSON(message: RetryJobResponse): unknown {
+    const obj: any = {};
+    if (message.job !== undefined) {
+      obj.job = Job.toJSON(message.job);
+    }
+    if (message.duplicate !== false) {
+      obj.duplicate = message.duplicate;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RetryJobResponse>, I>>(base?: I): RetryJobResponse {
+    return RetryJobResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RetryJobResponse>, I>>(object: I): RetryJobResponse {
+    const message = createBaseRetryJobResponse();
+    message.job = (object.job !== undefined && object.job !== null) ? Job.fromPartial(object.job) : undefined;
+    message.duplicate = object.duplicate ?? false;
+    return message;
+  },
+};
+
+function createBaseListChannelsRequest(): ListChannelsRequest {
+  return { includeQueueStats: false };
+}
+
+export const ListChannelsRequest: MessageFns<ListChannelsRequest> = {
+  encode(message: ListChannelsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.includeQueueStats !== false) {
+      writer.uint32(8).bool(message.includeQueueStats);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListChannelsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListChannelsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.includeQueueStats = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListChannelsRequest {
+    return {
+      includeQueueStats: isSet(object.includeQueueStats)
+        ? globalThis.Boolean(object.includeQueueStats)
+        : isSet(object.include_queue_stats)
+        ? globalThis.Boolean(object.include_queue_stats)
+        : false,
+    };
+  },
+
+  toJSON(message: ListChannelsRequest): unknown {
+    const obj: any = {};
+    if (message.includeQueueStats !== false) {
+      obj.includeQueueStats = message.includeQueueStats;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListChannelsRequest>, I>>(base?: I): ListChannelsRequest {
+    return ListChannelsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListChannelsRequest>, I>>(object: I): ListChannelsRequest {
+    const message = createBaseListChannelsRequest();
+    message.includeQueueStats = object.includeQueueStats ?? false;
+    return message;
+  },
+};
+
+function createBaseListChannelsResponse(): ListChannelsResponse {
+  return { channels: [] };
+}
+
+export const ListChannelsResponse: MessageFns<ListChannelsResponse> = {
+  encode(message: ListChannelsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.channels) {
+      ChannelInfo.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListChannelsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListChannelsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.channels.push(ChannelInfo.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListChannelsResponse {
+    return {
+      channels: globalThis.Array.isArray(object?.channels)
+        ? object.channels.map((e: any) => ChannelInfo.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListChannelsResponse): unknown {
+    const obj: any = {};
+    if (message.channels?.length) {
+      obj.channels = message.channels.map((e) => ChannelInfo.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListChannelsResponse>, I>>(base?: I): ListChannelsResponse {
+    return ListChannelsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListChannelsResponse>, I>>(object: I): ListChannelsResponse {
+    const message = createBaseListChannelsResponse();
+    message.channels = object.channels?.map((e) => ChannelInfo.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseChannelInfo(): ChannelInfo {
+  return { name: "", jobTypes: [], queueStats: undefined };
+}
+
+export const ChannelInfo: MessageFns<ChannelInfo> = {
+  encode(message: ChannelInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    for (const v of message.jobTypes) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.queueStats !== undefined) {
+      QueueStats.encode(message.queueStats, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChannelInfo {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChannelInfo();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.jobTypes.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.queueStats = QueueStats.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChannelInfo {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      jobTypes: globalThis.Array.isArray(object?.jobTypes)
+        ? object.jobTypes.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.job_types)
+        ? object.job_types.map((e: any) => globalThis.String(e))
+        : [],
+      queueStats: isSet(object.queueStats)
+        ? QueueStats.fromJSON(object.queueStats)
+        : isSet(object.queue_stats)
+        ? QueueStats.fromJSON(object.queue_stats)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ChannelInfo): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.jobTypes?.length) {
+      obj.jobTypes = message.jobTypes;
+    }
+    if (message.queueStats !== undefined) {
+      obj.queueStats = QueueStats.toJSON(message.queueStats);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ChannelInfo>, I>>(base?: I): ChannelInfo {
+    return ChannelInfo.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ChannelInfo>, I>>(object: I): ChannelInfo {
+    const message = createBaseChannelInfo();
+    message.name = object.name ?? "";
+    message.jobTypes = object.jobTypes?.map((e) => e) || [];
+    message.queueStats = (object.queueStats !== undefined && object.queueStats !== null)
+      ? QueueStats.fromPartial(object.queueStats)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseQueueStats(): QueueStats {
+  return { visibleMessages: 0, inFlightMessages: 0, deadLetterMessages: 0 };
+}
+
+export const QueueStats: MessageFns<QueueStats> = {
+  encode(message: QueueStats, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.visibleMessages !== 0) {
+      writer.uint32(8).uint64(message.visibleMessages);
+    }
+    if (message.inFlightMessages !== 0) {
+      writer.uint32(16).uint64(message.inFlightMessages);
+    }
+    if (message.deadLetterMessages !== 0) {
+      writer.uint32(24).uint64(message.deadLetterMessages);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueueStats {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueueStats();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.visibleMessages = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.inFlightMessages = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.deadLetterMessages = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueueStats {
+    return {
+      visibleMessages: isSet(object.visibleMessages)
+        ? globalThis.Number(object.visibleMessages)
+        : isSet(object.visible_messages)
+        ? globalThis.Number(object.visible_messages)
+        : 0,
+      inFlightMessages: isSet(object.inFlightMessages)
+        ? globalThis.Number(object.inFlightMessages)
+        : isSet(object.in_flight_messages)
+        ? globalThis.Number(object.in_flight_messages)
+        : 0,
+      deadLetterMessages: isSet(object.deadLetterMessages)
+        ? globalThis.Number(object.deadLetterMessages)
+        : isSet(object.dead_letter_messages)
+        ? globalThis.Number(object.dead_letter_messages)
+        : 0,
+    };
+  },
+
+  toJSON(message: QueueStats): unknown {
+    const obj: any = {};
+    if (message.visibleMessages !== 0) {
+      obj.visibleMessages = Math.round(message.visibleMessages);
+    }
+    if (message.inFlightMessages !== 0) {
+      obj.inFlightMessages = Math.round(message.inFlightMessages);
+    }
+    if (message.deadLetterMessages !== 0) {
+      obj.deadLetterMessages = Math.round(message.deadLetterMessages);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueueStats>, I>>(base?: I): QueueStats {
+    return QueueStats.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueueStats>, I>>(object: I): QueueStats {
+    const message = createBaseQueueStats();
+    message.visibleMessages = object.visibleMessages ?? 0;
+    message.inFlightMessages = object.inFlightMessages ?? 0;
+    message.deadLetterMessages = object.deadLetterMessages ?? 0;
     return message;
   },
 };
@@ -2071,6 +3323,48 @@ export const JobServiceService = {
     responseSerialize: (value: CancelJobResponse): Buffer => Buffer.from(CancelJobResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CancelJobResponse => CancelJobResponse.decode(value),
   },
+  /**
+   * ListJobs lists the caller's jobs, newest created first, filtered and in
+   * pages (AIP-158): pages may be short; only an empty next_page_token ends
+   * the list.
+   */
+  listJobs: {
+    path: "/sluice.v1.JobService/ListJobs" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListJobsRequest): Buffer => Buffer.from(ListJobsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListJobsRequest => ListJobsRequest.decode(value),
+    responseSerialize: (value: ListJobsResponse): Buffer => Buffer.from(ListJobsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListJobsResponse => ListJobsResponse.decode(value),
+  },
+  /**
+   * RetryJob runs a FAILED, DEAD_LETTERED or CANCELLED job again as a new
+   * job; a second call returns the same new job with duplicate = true. Other
+   * states get FAILED_PRECONDITION.
+   */
+  retryJob: {
+    path: "/sluice.v1.JobService/RetryJob" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RetryJobRequest): Buffer => Buffer.from(RetryJobRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RetryJobRequest => RetryJobRequest.decode(value),
+    responseSerialize: (value: RetryJobResponse): Buffer => Buffer.from(RetryJobResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RetryJobResponse => RetryJobResponse.decode(value),
+  },
+  /**
+   * ListChannels lists every channel and its job types; queue figures need
+   * an operator key (PERMISSION_DENIED otherwise).
+   */
+  listChannels: {
+    path: "/sluice.v1.JobService/ListChannels" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListChannelsRequest): Buffer => Buffer.from(ListChannelsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListChannelsRequest => ListChannelsRequest.decode(value),
+    responseSerialize: (value: ListChannelsResponse): Buffer =>
+      Buffer.from(ListChannelsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListChannelsResponse => ListChannelsResponse.decode(value),
+  },
 } as const;
 
 export interface JobServiceServer extends UntypedServiceImplementation {
@@ -2103,6 +3397,23 @@ export interface JobServiceServer extends UntypedServiceImplementation {
    * FAILED_PRECONDITION.
    */
   cancelJob: handleUnaryCall<CancelJobRequest, CancelJobResponse>;
+  /**
+   * ListJobs lists the caller's jobs, newest created first, filtered and in
+   * pages (AIP-158): pages may be short; only an empty next_page_token ends
+   * the list.
+   */
+  listJobs: handleUnaryCall<ListJobsRequest, ListJobsResponse>;
+  /**
+   * RetryJob runs a FAILED, DEAD_LETTERED or CANCELLED job again as a new
+   * job; a second call returns the same new job with duplicate = true. Other
+   * states get FAILED_PRECONDITION.
+   */
+  retryJob: handleUnaryCall<RetryJobRequest, RetryJobResponse>;
+  /**
+   * ListChannels lists every channel and its job types; queue figures need
+   * an operator key (PERMISSION_DENIED otherwise).
+   */
+  listChannels: handleUnaryCall<ListChannelsRequest, ListChannelsResponse>;
 }
 
 export interface JobServiceClient extends Client {
@@ -2186,6 +3497,65 @@ export interface JobServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CancelJobResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * ListJobs lists the caller's jobs, newest created first, filtered and in
+   * pages (AIP-158): pages may be short; only an empty next_page_token ends
+   * the list.
+   */
+  listJobs(
+    request: ListJobsRequest,
+    callback: (error: ServiceError | null, response: ListJobsResponse) => void,
+  ): ClientUnaryCall;
+  listJobs(
+    request: ListJobsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListJobsResponse) => void,
+  ): ClientUnaryCall;
+  listJobs(
+    request: ListJobsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListJobsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * RetryJob runs a FAILED, DEAD_LETTERED or CANCELLED job again as a new
+   * job; a second call returns the same new job with duplicate = true. Other
+   * states get FAILED_PRECONDITION.
+   */
+  retryJob(
+    request: RetryJobRequest,
+    callback: (error: ServiceError | null, response: RetryJobResponse) => void,
+  ): ClientUnaryCall;
+  retryJob(
+    request: RetryJobRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RetryJobResponse) => void,
+  ): ClientUnaryCall;
+  retryJob(
+    request: RetryJobRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RetryJobResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * ListChannels lists every channel and its job types; queue figures need
+   * an operator key (PERMISSION_DENIED otherwise).
+   */
+  listChannels(
+    request: ListChannelsRequest,
+    callback: (error: ServiceError | null, response: ListChannelsResponse) => void,
+  ): ClientUnaryCall;
+  listChannels(
+    request: ListChannelsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListChannelsResponse) => void,
+  ): ClientUnaryCall;
+  listChannels(
+    request: ListChannelsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListChannelsResponse) => void,
   ): ClientUnaryCall;
 }
 
