@@ -1,3 +1,4 @@
+import { DEFAULT_LIST_SHARDS, JOB_INDEXES } from '../core/jobs/job-indexes.js';
 import { execFile } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -250,7 +251,7 @@ describe('consumer and dead-letter functions', () => {
     }
   });
 
-  it('configures each function with its channel, the table and the queue prefix', () => {
+  it('configures each function with its channel, the table, the queue prefix and the index shards', () => {
     for (const { channel } of channelQueues()) {
       for (const description of [
         `Sluice consumer of channel ${channel.name}`,
@@ -260,6 +261,7 @@ describe('consumer and dead-letter functions', () => {
           SLUICE_CHANNEL: channel.name,
           SLUICE_TABLE_NAME: { Ref: logicalId(sluice.stack.jobsTable.table) },
           SLUICE_QUEUE_PREFIX: DEFAULT_PREFIX,
+          SLUICE_LIST_SHARDS: String(DEFAULT_LIST_SHARDS),
           SLUICE_LOG_LEVEL: 'info',
         });
       }
@@ -331,7 +333,7 @@ describe('IAM', () => {
     }
   });
 
-  it('lets the front send to the channel queues, look up queue URLs, read and write job records and look API keys up, nothing else', () => {
+  it('lets the front send to the channel queues, look up queue URLs and figures, read and write job records, query the listing indexes and look API keys up, nothing else', () => {
     const front = sluice.stack.front!;
     const roleId = logicalId(front.service.taskDefinition.taskRole);
     const table = logicalId(sluice.stack.jobsTable.table);
@@ -346,6 +348,12 @@ describe('IAM', () => {
     expect(grantsOf(roleId)).toEqual({
       'sqs:SendMessage': queues.map((q) => q.queueId).sort(),
       'sqs:GetQueueUrl': queues.flatMap((q) => [q.queueId, q.deadLetterId]).sort(),
+      'sqs:GetQueueAttributes': queues.flatMap((q) => [q.queueId, q.deadLetterId]).sort(),
+      'dynamodb:Query': Object.values(JOB_INDEXES).map((index) =>
+        JSON.stringify({
+          'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, `/index/${index.indexName}`]],
+        }),
+      ),
       ...tableGrants,
       'dynamodb:GetItem': [table, keysTable].sort(),
     });
