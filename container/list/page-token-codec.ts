@@ -87,7 +87,9 @@ export class PageTokenCodec {
     const body = Buffer.from(bodyText, 'base64url');
     const mac = Buffer.from(macText, 'base64url');
     const expected = this.#mac(body);
-    if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) {
+    // Non-canonical base64 (spare bits set) would decode to the same bytes: refused too.
+    const canonical = base64url(body) === bodyText && base64url(mac) === macText;
+    if (!canonical || mac.length !== expected.length || !timingSafeEqual(mac, expected)) {
       throw invalid('is not a token this service issued (or it was changed)');
     }
     let parsed: unknown;

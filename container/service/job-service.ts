@@ -4,14 +4,13 @@ import type { JobsTable } from '../../core/jobs/jobs-table.js';
 import type { Logger } from '../../core/logging/logger.js';
 import type { JobServiceServer } from '../../proto/gen/ts/sluice/v1/job_service.js';
 import type { Authenticator } from '../auth/authenticator.js';
-import { OpenAuthenticator } from '../auth/open-authenticator.js';
+import { requireOperator } from '../auth/require-operator.js';
 import type { ChannelListing } from '../channels/channel-listing.js';
 import type { JobLister } from '../list/job-lister.js';
 import { parseListJobsQuery } from '../list/list-jobs-query.js';
 import type { JobRetrier } from '../retry/job-retrier.js';
 import type { SubmitLimits } from '../../core/validation/limits.js';
 import type { Channel } from '../../core/channels/channel-config.js';
-import { PermissionDeniedError } from '../../core/errors/index.js';
 import { callDependency } from '../errors/call-dependency.js';
 import { RateLimitedError } from '../limits/rate-limited-error.js';
 import type { TenantRateLimiter } from '../limits/tenant-rate-limiter.js';
@@ -179,16 +178,11 @@ export function createJobService(deps: JobServiceDependencies): JobServiceServer
     }),
 
     listChannels: unaryHandler(log, 'ListChannels', async (call, signal) => {
-      await deps.authenticator.authenticate(call.metadata);
+      const identity = await deps.authenticator.authenticate(call.metadata);
       checkRequestDecoded(call.request);
       const queueStats = call.request.includeQueueStats;
       // Queue figures are shared by every tenant: operators only (open mode: everyone is one).
-      if (queueStats && !(deps.authenticator instanceof OpenAuthenticator)) {
-        throw new PermissionDeniedError(
-          'include_queue_stats: queue figures are shared by all tenants and need an operator key',
-          { field: 'include_queue_stats' },
-        );
-      }
+      if (queueStats) requireOperator(identity, 'include_queue_stats');
       return { channels: await deps.channelListing.list({ queueStats, signal }) };
     }),
   };

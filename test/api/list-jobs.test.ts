@@ -1,4 +1,7 @@
-import { status } from '@grpc/grpc-js';
+import { Metadata, status } from '@grpc/grpc-js';
+import { ApiKeyAuthenticator } from '../../container/auth/api-key-authenticator.js';
+import { keysTableNameOf } from '../../core/config/aws-config.js';
+import { ApiKeyStore } from '../../core/keys/api-key-store.js';
 import {
   failureOf,
   startFrontTestBed,
@@ -11,7 +14,9 @@ import {
   JobState,
   type Job,
   type ListJobsRequest,
+  type ListChannelsResponse,
   type ListJobsResponse,
+  type RetryJobResponse,
   type SubmitJobRequest,
 } from '../../proto/gen/ts/sluice/v1/job_service.js';
 
@@ -243,7 +248,7 @@ describe('ListJobs filters', () => {
     ['states', { states: [JobState.JOB_STATE_UNSPECIFIED] }],
     ['states', { states: [99 as JobState] }],
   ])('refuses an unknown value as INVALID_ARGUMENT naming %s', async (field, request) => {
-    const failure = await failureOf(listPage(request as Partial<ListJobsRequest>));
+    const failure = await failureOf(listPage(request));
     expect(failure.code).toBe(status.INVALID_ARGUMENT);
     expect(failure.field).toBe(field);
   });
@@ -278,7 +283,8 @@ describe('ListJobs page tokens', () => {
   });
 
   it('refuses a token with any character changed', async () => {
-    for (const position of [0, Math.floor(token.length / 2), token.length - 1]) {
+    // Every position, the last one included (its spare base64 bits decode to the same bytes).
+    for (let position = 0; position < token.length; position++) {
       const changed =
         token.slice(0, position) +
         (token[position] === 'A' ? 'B' : 'A') +
@@ -295,5 +301,81 @@ describe('ListJobs page tokens', () => {
   it('refuses garbage', async () => {
     await expectRefused({ pageToken: 'not-a-token' });
     await expectRefused({ pageToken: '.' });
+  });
+});
+
+describe('ListJobs, RetryJob and ListChannels with API keys', () => {
+  let keyed: TestFront;
+  const keys: Record<string, string> = {};
+  const asTenant = (name: string): Metadata => {
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${keys[name]}`);
+    return metadata;
+  };
+  const listAs = (name: string, request: Partial<ListJobsRequest>): Promise<ListJobsResponse> =>
+    unary<ListJobsResponse>((callback) =>
+      keyed.client.listJobs(listRequest(request), asTenant(name), callback),
+    );
+  let acmeFailed: string;
+
+  beforeAll(async () => {
+    const store = new ApiKeyStore({
+      client: bed.clients.documents,
+      tableName: keysTableNameOf(bed.resources),
+    });
+    keyed = await bed.startFront({ authenticator: new ApiKeyAuthenticator({ store }) });
+    for (const tenant of ['acme', 'globex']) keys[tenant] = (await store.create(tenant)).key;
+    const acmeJobs: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const ack = await unary<{ jobId: string }>((callback) =>
+        keyed.client.submitJob(submitRequest(), asTenant('acme'), callback),
+      );
+      acmeJobs.push(ack.jobId);
+    }
+    acmeFailed = acmeJobs[0] as string;
+    const key = { tenant: 'acme', jobId: acmeFailed };
+    const running = await bed.table.markRunning(key, 1);
+    await bed.table.markFailed(
+      key,
+      running?.version ?? 0,
+      { code: RPC_CODE_ABORTED, message: 'x' },
+      Buffer.from('{}'),
+    );
+  });
+
+  it("lists only the caller's own jobs", async () => {
+    const acme = await listAs('acme', { pageSize: 1000 });
+    expect(acme.jobs).toHaveLength(12);
+    expect((await listAs('globex', { pageSize: 1000 })).jobs).toEqual([]);
+    expect((await listAs('globex', { states: [JobState.JOB_STATE_FAILED] })).jobs).toEqual([]);
+  });
+
+  it("refuses another tenant's page token", async () => {
+    const token = (await listAs('acme', { pageSize: 2 })).nextPageToken;
+    expect(token).not.toBe('');
+    const failure = await failureOf(listAs('globex', { pageSize: 2, pageToken: token }));
+    expect(failure.code).toBe(status.INVALID_ARGUMENT);
+    expect(failure.field).toBe('page_token');
+  });
+
+  it("does not retry another tenant's job: NOT_FOUND, and nothing changes", async () => {
+    const failure = await failureOf(
+      unary<RetryJobResponse>((callback) =>
+        keyed.client.retryJob({ jobId: acmeFailed }, asTenant('globex'), callback),
+      ),
+    );
+    expect(failure.code).toBe(status.NOT_FOUND);
+    expect((await bed.table.get({ tenant: 'acme', jobId: acmeFailed }))?.retriedAs).toBeUndefined();
+  });
+
+  it('refuses queue figures to a tenant key as PERMISSION_DENIED but lists the channels', async () => {
+    const channels = (includeQueueStats: boolean): Promise<ListChannelsResponse> =>
+      unary<ListChannelsResponse>((callback) =>
+        keyed.client.listChannels({ includeQueueStats }, asTenant('acme'), callback),
+      );
+    const failure = await failureOf(channels(true));
+    expect(failure.code).toBe(status.PERMISSION_DENIED);
+    expect(failure.field).toBe('include_queue_stats');
+    expect((await channels(false)).channels.map((c) => c.name)).toEqual(['default']);
   });
 });
