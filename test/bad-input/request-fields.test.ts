@@ -5,6 +5,12 @@ import { CHANNELS } from '../../core/channels/channels.js';
 import { JOB_ID_PATTERN } from '../../core/jobs/job-ids.js';
 import { DEFAULT_SUBMIT_LIMITS } from '../../core/validation/limits.js';
 import { DEFAULT_MAX_WATCH_JOBS } from '../../container/service/watch-jobs-stream.js';
+import { failureOf, unary, type CallFailure } from '../../container/testing/front-test-bed.js';
+import type {
+  ListChannelsResponse,
+  ListJobsRequest,
+  ListJobsResponse,
+} from '../../proto/gen/ts/sluice/v1/job_service.js';
 import { queueDepth } from '../support/queue-depth.js';
 import { startTestSystem, type TestSystem } from '../support/test-runtime.js';
 import { submitRequest } from '../support/grpc-test-client.js';
@@ -38,6 +44,17 @@ const VALID_JOB: RawSubmitJob = {
   type: 'echo',
   payload: Buffer.from('{}'),
   contentType: 'application/json',
+};
+
+/** A ListJobs request that filters nothing. */
+const EMPTY_LIST: ListJobsRequest = {
+  channel: '',
+  states: [],
+  type: '',
+  groupKey: '',
+  attributes: {},
+  pageSize: 0,
+  pageToken: '',
 };
 
 /** A submit with exactly one bad field, and the field the front must name. */
@@ -263,6 +280,8 @@ beforeAll(async () => {
   system = await startTestSystem({ consumers: false });
   raw = new RawJobServiceClient(system.runtime.endpoint);
   knownJobId = (await system.client.submit(submitRequest({ type: 'echo' }))).jobId;
+  // A second job, so a one-job ListJobs page has a next page token.
+  await system.client.submit(submitRequest({ type: 'echo' }));
   baseline = await snapshot();
 });
 
@@ -413,5 +432,109 @@ describe('WatchJobs with bad input', () => {
         expect(outcome.code).toBe(known ? status.OK : status.NOT_FOUND);
       },
     );
+  });
+});
+
+describe('ListJobs, RetryJob and ListChannels with hostile input', () => {
+  const LIST_FIELDS = [
+    'channel',
+    'states',
+    'type',
+    'group_key',
+    'attributes',
+    'created_after',
+    'created_before',
+    'page_size',
+    'page_token',
+  ];
+  const listJobs = (request: ListJobsRequest): Promise<CallFailure | 'OK'> =>
+    unary((callback) => system.client.raw.listJobs(request, callback)).then(
+      () => 'OK' as const,
+      (error: unknown) => failureOf(Promise.reject(error)),
+    );
+  const hostileList: fc.Arbitrary<ListJobsRequest> = fc.record({
+    channel: fc.oneof(fc.constantFrom('', ...CHANNEL_NAMES), anyText(80)),
+    states: fc.array(fc.integer({ min: -3, max: 12 }), { maxLength: 8 }),
+    type: fc.oneof(fc.constantFrom('', ...DEFAULT_TYPES), anyText(80)),
+    groupKey: fc.oneof(fc.constant(''), anyText(80)),
+    attributes: fc.dictionary(anyText(80), anyText(300), { maxKeys: 20 }),
+    createdAfter: fc.option(
+      fc.date({ min: new Date(-1e13), max: new Date(2e13), noInvalidDate: true }),
+      {
+        nil: undefined,
+      },
+    ),
+    createdBefore: fc.option(
+      fc.date({ min: new Date(-1e13), max: new Date(2e13), noInvalidDate: true }),
+      {
+        nil: undefined,
+      },
+    ),
+    pageSize: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+    pageToken: fc.oneof(
+      fc.constant(''),
+      anyText(80),
+      fc.base64String({ maxLength: 200 }).map((body) => `${body}.${body.slice(0, 22)}`),
+    ),
+  });
+
+  it('answers any ListJobs request with OK or INVALID_ARGUMENT naming one of its fields', async () => {
+    await property(hostileList, async (request) => {
+      count('ListJobs');
+      const outcome = await listJobs(request);
+      if (outcome === 'OK') return;
+      expect(outcome.code).toBe(status.INVALID_ARGUMENT);
+      expect(LIST_FIELDS).toContain(outcome.field);
+    });
+  });
+
+  it('refuses any change to a real page token, and its reuse with another filter', async () => {
+    const page = await unary<ListJobsResponse>((callback) =>
+      system.client.raw.listJobs({ ...EMPTY_LIST, pageSize: 1, pageToken: '' }, callback),
+    );
+    const token = page.nextPageToken;
+    await property(
+      fc.record({
+        at: fc.nat({ max: token.length - 1 }),
+        by: fc.constantFrom(...CROCKFORD, '-', '_', '.'),
+      }),
+      async ({ at, by }) => {
+        fc.pre(token[at] !== by);
+        count('ListJobs');
+        const changed = token.slice(0, at) + by + token.slice(at + 1);
+        const outcome = await listJobs({ ...EMPTY_LIST, pageToken: changed });
+        expect(outcome).not.toBe('OK');
+        expect(outcome === 'OK' ? undefined : outcome.field).toBe('page_token');
+      },
+    );
+    count('ListJobs');
+    const reused = await listJobs({ ...EMPTY_LIST, type: 'echo', pageToken: token });
+    expect(reused === 'OK' ? undefined : reused.field).toBe('page_token');
+  });
+
+  it('answers RetryJob of anything with job_id: INVALID_ARGUMENT, NOT_FOUND or FAILED_PRECONDITION', async () => {
+    await property(
+      fc.oneof(anyText(80), wellFormedJobId, fc.constant(knownJobId)),
+      async (jobId) => {
+        count('RetryJob');
+        const outcome = await failureOf(
+          unary((callback) => system.client.raw.retryJob({ jobId }, callback)),
+        );
+        expect([status.INVALID_ARGUMENT, status.NOT_FOUND, status.FAILED_PRECONDITION]).toContain(
+          outcome.code,
+        );
+        expect(outcome.field).toBe('job_id');
+      },
+    );
+  });
+
+  it('answers ListChannels either way with the channels', async () => {
+    for (const includeQueueStats of [false, true]) {
+      count('ListChannels');
+      const response = await unary<ListChannelsResponse>((callback) =>
+        system.client.raw.listChannels({ includeQueueStats }, callback),
+      );
+      expect(response.channels.map((c) => c.name)).toEqual(CHANNEL_NAMES);
+    }
   });
 });
