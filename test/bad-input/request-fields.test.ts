@@ -447,11 +447,15 @@ describe('ListJobs, RetryJob and ListChannels with hostile input', () => {
     'page_size',
     'page_token',
   ];
-  const listJobs = (request: ListJobsRequest): Promise<CallFailure | 'OK'> =>
-    unary((callback) => system.client.raw.listJobs(request, callback)).then(
-      () => 'OK' as const,
-      (error: unknown) => failureOf(Promise.reject(error)),
-    );
+  const listJobs = async (request: ListJobsRequest): Promise<CallFailure | 'OK'> => {
+    const call = unary((callback) => system.client.raw.listJobs(request, callback));
+    try {
+      await call;
+      return 'OK';
+    } catch {
+      return failureOf(call);
+    }
+  };
   const hostileList: fc.Arbitrary<ListJobsRequest> = fc.record({
     channel: fc.oneof(fc.constantFrom('', ...CHANNEL_NAMES), anyText(80)),
     states: fc.array(fc.integer({ min: -3, max: 12 }), { maxLength: 8 }),
