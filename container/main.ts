@@ -2,7 +2,7 @@
 // Reads its settings from the environment, serves, prints one ready line
 // {"sluice":"ready","grpcPort":N,"healthPort":M,"webPort":W} on stdout, and drains on SIGTERM/SIGINT.
 import { readFileSync } from 'node:fs';
-import { createAwsClients, destroyAwsClients } from '../core/aws/aws-clients.js';
+import { createAwsClients, destroyAwsClients, resolveAwsRegion } from '../core/aws/aws-clients.js';
 import { resolveChannelQueues } from '../core/aws/queue-directory.js';
 import { CHANNELS } from '../core/channels/channels.js';
 import { JobsTable } from '../core/jobs/jobs-table.js';
@@ -64,6 +64,12 @@ process.on('unhandledRejection', (reason) => {
 });
 
 const clients = createAwsClients(config.aws);
+try {
+  logger.info({ region: await resolveAwsRegion(clients) }, 'AWS region');
+} catch (error) {
+  logger.fatal({ err: error }, 'cannot start');
+  process.exit(EXIT_FAILURE);
+}
 const authenticator: Authenticator =
   config.auth.mode === 'open'
     ? new OpenAuthenticator()

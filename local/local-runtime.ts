@@ -64,7 +64,8 @@ export interface LocalRuntime {
   readonly healthPort: number;
   /** The front's web port (dashboard, Connect and gRPC-Web). */
   readonly webPort: number;
-  readonly aws: AwsConfig;
+  /** Always with a region: the local runtime chooses its own for the emulators. */
+  readonly aws: AwsConfig & { region: string };
   readonly resources: ResourceConfig;
   readonly clients: AwsClients;
   readonly table: JobsTable;
@@ -105,7 +106,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const resources = options.resources ?? { tableName: 'sluice-jobs', queuePrefix: 'sluice' };
   const region = options.region ?? 'us-east-1';
   let emulators: EmbeddedEmulators | undefined;
-  const aws: AwsConfig =
+  const aws: AwsConfig & { region: string } =
     options.awsEndpoint === undefined
       ? await (async () => {
           emulators = await startEmbeddedEmulators();

@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsConfig } from '../config/aws-config.js';
+import { ValidationError } from '../errors/index.js';
 import { BurstTolerantRetryStrategy } from './burst-tolerant-retry-strategy.js';
 
 /** Sockets kept open per client: enough for many concurrent batches. */
@@ -49,6 +50,9 @@ export const DEFAULT_AWS_REQUEST_TIMEOUTS: Readonly<AwsRequestTimeouts> = Object
 
 /** Credentials for emulators, which accept any. Never used against AWS itself. */
 const EMULATOR_CREDENTIALS = { accessKeyId: 'sluice-local', secretAccessKey: 'sluice-local' };
+/** Host names of this machine: only endpoints there may get the emulator credentials. */
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
+const LOOPBACK_IPV4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
 /** The AWS clients every part of Sluice uses, built once per process. */
 export interface AwsClients {
@@ -87,10 +91,35 @@ function retryStrategy(): BurstTolerantRetryStrategy {
   return new BurstTolerantRetryStrategy({ maxAttempts: MAX_ATTEMPTS, concurrency: MAX_SOCKETS });
 }
 
-function credentialsFor(endpoint: string | undefined): typeof EMULATOR_CREDENTIALS | undefined {
+/**
+ * Whether `endpoint` is on this machine (127.0.0.0/8, `localhost`, `[::1]`):
+ * an emulator, never AWS.
+ *
+ * @example
+ * ```ts
+ * isLoopbackEndpoint('http://127.0.0.1:4566'); // true
+ * isLoopbackEndpoint('https://sqs.eu-west-1.amazonaws.com'); // false
+ * ```
+ */
+export function isLoopbackEndpoint(endpoint: string): boolean {
+  const { hostname } = new URL(endpoint);
+  return LOOPBACK_HOSTS.has(hostname) || LOOPBACK_IPV4.test(hostname);
+}
+
+/**
+ * The emulator credentials only when every endpoint is loopback and no
+ * credentials of one's own are set; anything else (AWS, a LocalStack on
+ * another host) gets the SDK's own credential chain.
+ */
+function credentialsFor(
+  endpoints: readonly (string | undefined)[],
+): typeof EMULATOR_CREDENTIALS | undefined {
   const hasOwn =
     process.env.AWS_ACCESS_KEY_ID !== undefined || process.env.AWS_PROFILE !== undefined;
-  return endpoint !== undefined && !hasOwn ? EMULATOR_CREDENTIALS : undefined;
+  const allLoopback = endpoints.every(
+    (endpoint) => endpoint !== undefined && isLoopbackEndpoint(endpoint),
+  );
+  return allLoopback && !hasOwn ? EMULATOR_CREDENTIALS : undefined;
 }
 
 /**
@@ -109,10 +138,11 @@ export function createAwsClients(
 ): AwsClients {
   const sqsEndpoint = config.sqsEndpoint ?? config.endpoint;
   const dynamoEndpoint = config.dynamoEndpoint ?? config.endpoint;
+  const credentials = credentialsFor([sqsEndpoint, dynamoEndpoint]);
   const sqs = new SQSClient({
     region: config.region,
     endpoint: sqsEndpoint,
-    credentials: credentialsFor(sqsEndpoint),
+    credentials,
     maxAttempts: MAX_ATTEMPTS,
     retryStrategy: retryStrategy(),
     requestHandler: requestHandler(timeouts.sqsRequestTimeoutMs),
@@ -120,7 +150,7 @@ export function createAwsClients(
   const dynamodb = new DynamoDBClient({
     region: config.region,
     endpoint: dynamoEndpoint,
-    credentials: credentialsFor(dynamoEndpoint),
+    credentials,
     maxAttempts: MAX_ATTEMPTS,
     retryStrategy: retryStrategy(),
     requestHandler: requestHandler(timeouts.dynamoRequestTimeoutMs),
@@ -129,6 +159,36 @@ export function createAwsClients(
     marshallOptions: { removeUndefinedValues: true },
   });
   return { sqs, dynamodb, documents };
+}
+
+/**
+ * The region the clients will call, as the SDK resolves it (the config's
+ * region, else `AWS_REGION`, else the profile's): call it at start-up, so a
+ * process without a region fails there, saying what to set, instead of at its
+ * first AWS call — and never falls back to a region nobody chose.
+ *
+ * @example
+ * ```ts
+ * const clients = createAwsClients(config.aws);
+ * const region = await resolveAwsRegion(clients); // throws ValidationError (field AWS_REGION)
+ * ```
+ */
+export async function resolveAwsRegion(clients: AwsClients): Promise<string> {
+  let region: string | undefined;
+  try {
+    region = await clients.sqs.config.region();
+  } catch (error) {
+    throw missingRegion(error);
+  }
+  if (region === '') throw missingRegion(undefined);
+  return region;
+}
+
+function missingRegion(cause: unknown): ValidationError {
+  return new ValidationError(
+    'no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION, or a region in the AWS profile in use)',
+    { field: 'AWS_REGION', cause },
+  );
 }
 
 /** Closes the clients' sockets so a process can exit promptly. */

@@ -3,7 +3,12 @@ import { DEFAULT_LIST_SHARDS, MAX_LIST_SHARDS } from '../jobs/job-indexes.js';
 
 /** Where and as whom the AWS clients connect. */
 export interface AwsConfig {
-  region: string;
+  /**
+   * `AWS_REGION`, else `AWS_DEFAULT_REGION`; unset: the SDK's own chain (the
+   * profile's region) decides, and `resolveAwsRegion` fails clearly if none does.
+   * Never a silent default.
+   */
+  region?: string;
   /**
    * An endpoint for every AWS service: LocalStack (`http://localhost:4566`) or
    * the embedded emulators. Unset on AWS itself.
@@ -50,7 +55,8 @@ export function keysTableNameOf(resources: ResourceConfig): string {
 const TABLE_NAME_PATTERN = /^[a-zA-Z0-9_.-]{3,255}$/;
 
 const envSchema = z.object({
-  AWS_REGION: z.string().min(1).default('us-east-1'),
+  AWS_REGION: z.string().min(1).optional(),
+  AWS_DEFAULT_REGION: z.string().min(1).optional(),
   AWS_ENDPOINT_URL: z.url().optional(),
   AWS_ENDPOINT_URL_SQS: z.url().optional(),
   AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
@@ -86,7 +92,7 @@ export function readAwsEnvironment(env: NodeJS.ProcessEnv): {
   const parsed = envSchema.parse(env);
   return {
     aws: {
-      region: parsed.AWS_REGION,
+      region: parsed.AWS_REGION ?? parsed.AWS_DEFAULT_REGION,
       endpoint: parsed.AWS_ENDPOINT_URL,
       sqsEndpoint: parsed.AWS_ENDPOINT_URL_SQS,
       dynamoEndpoint: parsed.AWS_ENDPOINT_URL_DYNAMODB,

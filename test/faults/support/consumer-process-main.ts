@@ -5,7 +5,11 @@
 // (one JSON line at start and one at end, written synchronously so a SIGKILL
 // cannot lose a line that was written). Prints {"sluice":"ready"} once polling.
 import { appendFileSync } from 'node:fs';
-import { createAwsClients, destroyAwsClients } from '../../../core/aws/aws-clients.js';
+import {
+  createAwsClients,
+  destroyAwsClients,
+  resolveAwsRegion,
+} from '../../../core/aws/aws-clients.js';
 import { resolveChannelQueues } from '../../../core/aws/queue-directory.js';
 import { CHANNELS } from '../../../core/channels/channels.js';
 import { readAwsEnvironment } from '../../../core/config/aws-config.js';
@@ -32,10 +36,11 @@ const logged = (type: string, processor: Processor): Processor => {
 
 const { aws, resources } = readAwsEnvironment(process.env);
 const clients = createAwsClients(aws);
+const region = await resolveAwsRegion(clients);
 const consumers = await startLocalConsumers({
   sqs: clients.sqs,
   table: new JobsTable({ client: clients.documents, tableName: resources.tableName }),
-  region: aws.region,
+  region,
   queues: await resolveChannelQueues(clients.sqs, CHANNELS, resources.queuePrefix),
   processors: new Map([...PROCESSORS].map(([type, processor]) => [type, logged(type, processor)])),
 });
