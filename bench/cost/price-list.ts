@@ -15,6 +15,12 @@
  *   7.5 billion GB-s a month).
  * - Fargate: https://aws.amazon.com/fargate/pricing/ — Linux/ARM $0.03238 per
  *   vCPU-hour and $0.00356 per GB-hour.
+ * - VPC networking (the README's network cost paragraph; listed 2026-12-01,
+ *   the long-standing list prices, not re-fetched that day):
+ *   https://aws.amazon.com/vpc/pricing/ — a NAT gateway $0.045 per hour and
+ *   $0.045 per GB processed; https://aws.amazon.com/privatelink/pricing/ — an
+ *   interface endpoint $0.01 per hour per Availability Zone and $0.01 per GB
+ *   processed (first PB a month); gateway endpoints (DynamoDB, S3) are free.
  */
 export const PRICE_LIST = {
   region: 'us-east-1',
@@ -24,6 +30,8 @@ export const PRICE_LIST = {
     'https://aws.amazon.com/dynamodb/pricing/on-demand/',
     'https://aws.amazon.com/lambda/pricing/',
     'https://aws.amazon.com/fargate/pricing/',
+    'https://aws.amazon.com/vpc/pricing/',
+    'https://aws.amazon.com/privatelink/pricing/',
   ],
   /** USD per million SQS FIFO requests (64 KiB chunks). */
   sqsFifoPerMillionRequests: 0.5,
@@ -39,4 +47,14 @@ export const PRICE_LIST = {
   fargateArmPerVcpuHour: 0.03238,
   /** USD per GB-hour of Fargate Linux/ARM. */
   fargateArmPerGbHour: 0.00356,
+  /** USD per hour of one NAT gateway. */
+  natGatewayPerHour: 0.045,
+  /** USD per GB a NAT gateway processes. */
+  natGatewayPerGb: 0.045,
+  /** USD per hour of one interface VPC endpoint in one Availability Zone. */
+  interfaceEndpointPerAzHour: 0.01,
+  /** USD per GB an interface endpoint processes (the first PB a month). */
+  interfaceEndpointPerGb: 0.01,
+  /** Hours in the month AWS bills by (365 × 24 / 12). */
+  hoursPerMonth: 730,
 } as const;
