@@ -3,6 +3,7 @@ import type { ScenarioResult } from '../framework/scenario-result.js';
 import { startBenchSystem, type BenchSystem } from '../system/bench-system.js';
 import { runBulkSubmitScenario } from './bulk-submit-scenario.js';
 import { runCeilingScenario } from './ceiling-scenario.js';
+import { runCliStartupScenario } from './cli-startup-scenario.js';
 import { runCostScenario } from './cost-scenario.js';
 import { runEndToEndScenario } from './end-to-end-scenario.js';
 import { runUnarySubmitScenario } from './unary-submit-scenario.js';
@@ -17,6 +18,7 @@ export const SCENARIO_IDS = [
   'end-to-end',
   'watch-fanout',
   'cost',
+  'cli-startup',
 ] as const;
 
 const MS_PER_SECOND = 1000;
@@ -87,6 +89,7 @@ export async function runSuite(
     await run('unary-submit', () => runUnarySubmitScenario(state, submitSystem.get));
     await run('bulk-submit', () => runBulkSubmitScenario(state, submitSystem.get));
     await run('watch-fanout', () => runWatchFanOutScenario(state, submitSystem.get, log));
+    await run('cli-startup', () => runCliStartupScenario(submitSystem.get));
   } finally {
     await submitSystem.stop();
   }
