@@ -6,6 +6,7 @@ import { runCeilingScenario } from './ceiling-scenario.js';
 import { runCliStartupScenario } from './cli-startup-scenario.js';
 import { runCostScenario } from './cost-scenario.js';
 import { runEndToEndScenario } from './end-to-end-scenario.js';
+import { runListingScenario } from './listing-scenario.js';
 import { runUnarySubmitScenario } from './unary-submit-scenario.js';
 import { runWatchFanOutScenario } from './watch-fanout-scenario.js';
 import { newSuiteState } from './suite-state.js';
@@ -19,7 +20,11 @@ export const SCENARIO_IDS = [
   'watch-fanout',
   'cost',
   'cli-startup',
+  'listing',
 ] as const;
+
+/** Jobs in the table of the listing scenario (the size; not run by --quick unless asked). */
+const LISTING_JOBS = 100_000;
 
 const MS_PER_SECOND = 1000;
 
@@ -100,5 +105,9 @@ export async function runSuite(
     await fullSystem.stop();
   }
   await run('cost', () => Promise.resolve(runCostScenario(state)));
+  // A 100,000-item bulk load: too slow for CI's smoke run unless asked for by --only.
+  if (settings.mode === 'full' || options.only !== undefined) {
+    await run('listing', () => runListingScenario({ jobs: LISTING_JOBS }));
+  }
   return SCENARIO_IDS.flatMap((id) => results.get(id) ?? []);
 }

@@ -195,6 +195,19 @@ export class JobsTable {
   }
 
   /**
+   * The stored item of a new record: the record, its key, its TTL and its
+   * listing index keys. What `create` writes (benchmarks bulk-load the same).
+   */
+  itemOf(record: JobRecord): Record<string, unknown> {
+    return {
+      ...record,
+      ...listingAttributes(record, this.#listShards),
+      [JOBS_TABLE_SCHEMA.partitionKey]: jobPartitionKey(record.tenant, record.jobId),
+      [JOBS_TABLE_SCHEMA.ttlAttribute]: Math.floor((record.createdAt + this.#retentionMs) / 1000),
+    };
+  }
+
+  /**
    * Writes a new record if none exists for its key. Returns `true` when this
    * call created it, `false` when a record was already there (left unchanged).
    */
@@ -202,12 +215,7 @@ export class JobsTable {
     return putIfAbsent(this.#client, {
       tableName: this.#tableName,
       partitionKey: JOBS_TABLE_SCHEMA.partitionKey,
-      item: {
-        ...record,
-        ...listingAttributes(record, this.#listShards),
-        [JOBS_TABLE_SCHEMA.partitionKey]: jobPartitionKey(record.tenant, record.jobId),
-        [JOBS_TABLE_SCHEMA.ttlAttribute]: Math.floor((record.createdAt + this.#retentionMs) / 1000),
-      },
+      item: this.itemOf(record),
     });
   }
 
