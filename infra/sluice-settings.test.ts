@@ -13,6 +13,7 @@ const CERTIFICATE_ARN =
 const ALARM_TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:sluice-alarms';
 /** A table a `cdk destroy` left behind. */
 const RETAINED_TABLE = 'sluice-JobsTable1460BE13-1ABCDEFGHIJKL';
+const RETAINED_KEYS_TABLE = 'sluice-KeysTable0C2D4E6F-1MNOPQRSTUVWX';
 
 /** The tables keyed like the jobs table (the keys table is not). */
 function jobsTables(sluice: Awaited<ReturnType<typeof synthSluice>>): unknown[] {
@@ -119,15 +120,16 @@ describe('a deployment without the front', () => {
   });
 });
 
-describe('a deployment that reuses a retained jobs table (-c jobsTableName=...)', () => {
-  it('creates no table and gives the functions that name', async () => {
+describe('a deployment that reuses retained tables (-c jobsTableName=... -c keysTableName=...)', () => {
+  it('creates no table, gives the functions the jobs table’s name and outputs both', async () => {
     const sluice = await synthSluice({
       ...NO_BUNDLING,
       front: 'false',
       jobsTableName: RETAINED_TABLE,
+      keysTableName: RETAINED_KEYS_TABLE,
     });
     try {
-      expect(jobsTables(sluice)).toEqual([]);
+      sluice.template.resourceCountIs('AWS::DynamoDB::Table', 0);
       const functions = Object.values(
         sluice.template.findResources('AWS::Lambda::Function') as Record<
           string,
@@ -141,6 +143,7 @@ describe('a deployment that reuses a retained jobs table (-c jobsTableName=...)'
         });
       }
       sluice.template.hasOutput('TableName', { Value: RETAINED_TABLE });
+      sluice.template.hasOutput('KeysTableName', { Value: RETAINED_KEYS_TABLE });
     } finally {
       await sluice.remove();
     }

@@ -55,6 +55,11 @@ const settingsSchema = z
       .optional(),
     /** The VPC's range: pick one that overlaps none of the networks you peer it with. */
     vpcCidr: cidr.default(DEFAULT_VPC_CIDR),
+    /** Import this existing keys table (a retained one, after `cdk destroy`) instead of creating one. */
+    keysTableName: z
+      .string()
+      .regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'a DynamoDB table name')
+      .optional(),
     allowedCidrs: z
       .string()
       .transform((value) => value.split(',').map((part) => part.trim()))
@@ -100,6 +105,7 @@ export const SETTINGS_CONTEXT_KEYS: readonly (keyof SluiceSettings)[] = Object.f
   'certificateArn',
   'insecurePublicPlaintext',
   'jobsTableName',
+  'keysTableName',
   'vpcCidr',
   'allowedCidrs',
   'alarmTopicArn',
@@ -145,7 +151,8 @@ export function frontListener(settings: SluiceSettings): FrontListener {
  * constructs get typed values: `prefix` (stack and queue names),
  * `certificateArn` (a public TLS listener; without it the load balancer is
  * internal), `insecurePublicPlaintext` (a public plaintext listener, warned
- * about), `jobsTableName` (import a retained jobs table), `allowedCidrs`
+ * about), `jobsTableName`/`keysTableName` (import a
+ * retained jobs or keys table), `allowedCidrs`
  * (comma-separated; who may reach the endpoint: default anyone on a public
  * listener, the VPC's own range on an internal one), `vpcCidr` (the VPC's
  * range, default 10.0.0.0/16; choose one free for peering), `alarmTopicArn` (where

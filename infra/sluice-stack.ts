@@ -67,19 +67,6 @@ export interface SluiceStackProps extends StackProps {
 }
 
 /**
- * The API keys table of a deployment: `<prefix>-keys` (the front gets it as
- * `SLUICE_KEYS_TABLE_NAME`; `sluice keys` needs the same variable).
- *
- * @example
- * ```ts
- * keysTableName('sluice'); // 'sluice-keys'
- * ```
- */
-export function keysTableName(prefix: string): string {
-  return `${prefix}-keys`;
-}
-
-/**
  * A channel's name as a construct and output id prefix: `default` → `Default`,
  * `bulk-import` → `BulkImport` (output ids allow letters and digits only).
  *
@@ -126,7 +113,7 @@ export class SluiceStack extends Stack {
       description: 'The jobs table (SLUICE_TABLE_NAME)',
     });
     this.keysTable = new KeysTableResource(this, 'Keys', {
-      tableName: keysTableName(settings.prefix),
+      importTableName: settings.keysTableName,
     });
     new CfnOutput(this, 'KeysTableName', {
       value: this.keysTable.table.tableName,

@@ -21,7 +21,11 @@ export const KEYS_TABLE_LOOKUP_ACTIONS = Object.freeze(['dynamodb:GetItem']);
 
 /** Properties of `KeysTableResource`. */
 export interface KeysTableResourceProps {
-  tableName: string;
+  /**
+   * Use this existing table (one a `cdk destroy` retained, with its keys)
+   * instead of creating one; the stack then neither configures nor deletes it.
+   */
+  importTableName?: string;
 }
 
 /**
@@ -29,22 +33,27 @@ export interface KeysTableResourceProps {
  * `core/keys/keys-table-schema.ts` (the index never holds the hashes),
  * on-demand capacity, point-in-time recovery, encryption with the AWS-managed
  * key, and kept when the stack is deleted (like the jobs table: deleting it
- * would lock every client out).
+ * would lock every client out). CloudFormation names it (no fixed physical
+ * name), so a deploy after `cdk destroy` does not collide with the retained
+ * one; `importTableName` reuses that one.
  *
  * @example
  * ```ts
- * const keys = new KeysTableResource(stack, 'Keys', { tableName: 'sluice-keys' });
+ * const keys = new KeysTableResource(stack, 'Keys', {});
  * keys.grantKeyLookup(taskDefinition.taskRole);
  * ```
  */
 export class KeysTableResource extends Construct {
   readonly table: ITable;
 
-  constructor(scope: Construct, id: string, props: KeysTableResourceProps) {
+  constructor(scope: Construct, id: string, props: KeysTableResourceProps = {}) {
     super(scope, id);
+    if (props.importTableName !== undefined) {
+      this.table = Table.fromTableName(this, 'Table', props.importTableName);
+      return;
+    }
     const { partitionKey, listIndex, listedAttributes } = KEYS_TABLE_SCHEMA;
     const table = new Table(this, 'Table', {
-      tableName: props.tableName,
       partitionKey: { name: partitionKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
