@@ -30,6 +30,7 @@ export {
   type Job,
   type JobError,
   type JobProgress,
+  type JobTransition,
   type JobState,
 } from './job.js';
 export { JobResult } from './job-result.js';
@@ -59,3 +60,4 @@ export {
   type BulkSubmitResult,
   type SubmitManyOptions,
 } from './streams/bulk-submission.js';
+export type { ChannelInfo, JobFilter, JobPage } from './job-listing.js';

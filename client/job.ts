@@ -99,6 +99,51 @@ export interface Job {
   finishedAt?: Date;
   /** Grows by one with every change of the record: orders snapshots of one job. */
   version: number;
+  /** The job this one retries (`retry`), if any. */
+  retryOf?: string;
+  /** The job `retry` created to run this one again, if any. */
+  retriedAs?: string;
+  /** Every state change so far, oldest first: a timeline (always set on jobs from the server). */
+  transitions?: JobTransition[];
+}
+
+/**
+ * One state change of a job.
+ *
+ * @example
+ * ```ts
+ * for (const t of job.transitions) console.log(t.at.toISOString(), t.state, t.attempt);
+ * ```
+ */
+export interface JobTransition {
+  state: JobState;
+  at: Date;
+  /** Processor starts so far (0 while never run). */
+  attempt: number;
+}
+
+/**
+ * The client's name of a wire state, or `undefined` for one it does not know.
+ *
+ * @example
+ * ```ts
+ * stateFromProto(ProtoJobState.JOB_STATE_FAILED) === 'FAILED';
+ * ```
+ */
+export function stateFromProto(state: ProtoJobState): JobState | undefined {
+  return STATE_FROM_PROTO.get(state);
+}
+
+/**
+ * The wire value of a state.
+ *
+ * @example
+ * ```ts
+ * client.listPage({ states: ['FAILED'] }); // sends stateToProto('FAILED')
+ * ```
+ */
+export function stateToProto(state: JobState): ProtoJobState {
+  return ProtoJobState[`JOB_STATE_${state}`];
 }
 
 /**
@@ -162,6 +207,14 @@ export function jobFromProto(job: ProtoJob | undefined): Job {
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,
     version: job.version,
+    retryOf: nonEmpty(job.retryOf),
+    retriedAs: nonEmpty(job.retriedAs),
+    transitions: job.transitions.flatMap((t) => {
+      const known = STATE_FROM_PROTO.get(t.state);
+      return known === undefined || t.at === undefined
+        ? []
+        : [{ state: known, at: t.at, attempt: t.attempt }];
+    }),
   };
 }
 

@@ -3,8 +3,12 @@ import { status as Status } from '@grpc/grpc-js';
 import type {
   CancelJobResponse,
   GetJobResponse,
+  ListChannelsResponse,
+  ListJobsResponse,
+  RetryJobResponse,
   SubmitJobResponse,
 } from '../proto/gen/ts/sluice/v1/job_service.js';
+import { listJobsRequest, type ChannelInfo, type JobFilter, type JobPage } from './job-listing.js';
 import { resolveChannelCredentials } from './connection/channel-credentials.js';
 import { JobServiceConnection } from './connection/job-service-connection.js';
 import { callUnary, type UnaryCallPolicy } from './connection/unary-call.js';
@@ -267,6 +271,105 @@ export class SluiceClient {
       if (job.state === 'CANCELLED') return job;
       throw error;
     }
+  }
+
+  /**
+   * One page of the caller's jobs matching `filter`, newest created first;
+   * pass the previous page's `nextPageToken` (with the same filter) for the
+   * next one. A read: retried on connection failures.
+   *
+   * @example
+   * ```ts
+   * const { jobs, nextPageToken } = await client.listPage({ states: ['FAILED'] });
+   * ```
+   */
+  async listPage(
+    filter: JobFilter = {},
+    pageToken = '',
+    options: CallOptions = {},
+  ): Promise<JobPage> {
+    const { response } = await callUnary<ListJobsResponse>(
+      this.#connection,
+      this.#policy(options, true),
+      (metadata, callOptions, callback) =>
+        this.#connection.grpc.listJobs(
+          listJobsRequest(filter, pageToken),
+          metadata,
+          callOptions,
+          callback,
+        ),
+    );
+    return { jobs: response.jobs.map(jobFromProto), nextPageToken: response.nextPageToken };
+  }
+
+  /**
+   * Every job matching `filter`, newest created first, page by page (a page
+   * is fetched only when the previous one has been consumed).
+   *
+   * @example
+   * ```ts
+   * for await (const job of client.list({ channel: 'default', states: ['DEAD_LETTERED'] })) console.log(job.jobId);
+   * ```
+   */
+  async *list(filter: JobFilter = {}, options: CallOptions = {}): AsyncGenerator<Job> {
+    let pageToken = '';
+    do {
+      const page = await this.listPage(filter, pageToken, options);
+      yield* page.jobs;
+      pageToken = page.nextPageToken;
+    } while (pageToken !== '');
+  }
+
+  /**
+   * Runs a FAILED, DEAD_LETTERED or CANCELLED job again as a new job (same
+   * channel, type, payload, group and attributes) and returns the new job;
+   * `duplicate` when an earlier call had created it already, so retrying
+   * this call is safe and creates nothing.
+   *
+   * @example
+   * ```ts
+   * const { job, duplicate } = await client.retry(jobId);
+   * ```
+   */
+  async retry(jobId: string, options: CallOptions = {}): Promise<{ job: Job; duplicate: boolean }> {
+    const { response } = await callUnary<RetryJobResponse>(
+      this.#connection,
+      this.#policy(options, true),
+      (metadata, callOptions, callback) =>
+        this.#connection.grpc.retryJob({ jobId }, metadata, callOptions, callback),
+    );
+    return { job: jobFromProto(response.job), duplicate: response.duplicate };
+  }
+
+  /**
+   * Every channel and its job types; with `queueStats`, each channel's queue
+   * figures (an operator key is needed: PERMISSION_DENIED otherwise).
+   *
+   * @example
+   * ```ts
+   * const channels = await client.channels({ queueStats: true });
+   * ```
+   */
+  async channels(
+    request: { queueStats?: boolean } = {},
+    options: CallOptions = {},
+  ): Promise<ChannelInfo[]> {
+    const { response } = await callUnary<ListChannelsResponse>(
+      this.#connection,
+      this.#policy(options, true),
+      (metadata, callOptions, callback) =>
+        this.#connection.grpc.listChannels(
+          { includeQueueStats: request.queueStats === true },
+          metadata,
+          callOptions,
+          callback,
+        ),
+    );
+    return response.channels.map((channel) => ({
+      name: channel.name,
+      jobTypes: [...channel.jobTypes],
+      queueStats: channel.queueStats === undefined ? undefined : { ...channel.queueStats },
+    }));
   }
 
   /**

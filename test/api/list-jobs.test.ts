@@ -1,4 +1,5 @@
 import { Metadata, status } from '@grpc/grpc-js';
+import { SluiceClient } from '../../client/index.js';
 import { ApiKeyAuthenticator } from '../../container/auth/api-key-authenticator.js';
 import { keysTableNameOf } from '../../core/config/aws-config.js';
 import { ApiKeyStore } from '../../core/keys/api-key-store.js';
@@ -381,5 +382,22 @@ describe('ListJobs, RetryJob and ListChannels with API keys', () => {
     expect(failure.code).toBe(status.PERMISSION_DENIED);
     expect(failure.field).toBe('include_queue_stats');
     expect((await channels(false)).channels.map((c) => c.name)).toEqual(['default']);
+  });
+});
+
+describe('the TypeScript client', () => {
+  it('iterates over every page with list, and reads one page with listPage', async () => {
+    const client = new SluiceClient({ endpoint: `127.0.0.1:${front.front.grpcPort}` });
+    try {
+      const listed: string[] = [];
+      for await (const job of client.list({ type: 'sha256', pageSize: 7 })) listed.push(job.jobId);
+      expect(listed).toEqual(ids(newestFirst.filter((job) => job.type === 'sha256')));
+      const failed = await client.listPage({ states: ['FAILED'] });
+      expect(failed.jobs.map((job) => job.state)).toEqual(['FAILED', 'FAILED', 'FAILED']);
+      expect((await client.channels()).map((channel) => channel.name)).toEqual(['default']);
+      expect((await client.channels({ queueStats: true }))[0]?.queueStats).toBeDefined();
+    } finally {
+      client.close();
+    }
   });
 });
