@@ -64,6 +64,32 @@ describe('sluice CLI', () => {
     expect(run.stderr).toContain('SUCCEEDED');
   });
 
+  it('lists a failed job, retries it once however often asked, and lists the channels', async () => {
+    const env = { SLUICE_ENDPOINT: system.runtime.endpoint };
+    const failed = await sluice(
+      ['submit', '--type', 'fail', '--payload', '{"message":"again"}', '--wait'],
+      env,
+    );
+    const jobId = failed.stdout.trim().split('\n')[0] ?? '';
+    const listed = await sluice(['list', '--state', 'FAILED', '--since', '1h', '--json'], env);
+    expect(listed.code).toBe(0);
+    const ids = listed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { jobId: string }).jobId);
+    expect(ids).toContain(jobId);
+    const first = await sluice(['retry', jobId, '--json'], env);
+    const second = await sluice(['retry', jobId, '--json'], env);
+    expect(first.code).toBe(0);
+    const [a, b] = [first, second].map(
+      (run) => JSON.parse(run.stdout) as { jobId: string; duplicate: boolean },
+    );
+    expect(a).toMatchObject({ duplicate: false });
+    expect(b).toMatchObject({ duplicate: true, jobId: a?.jobId });
+    const channels = await sluice(['channels', '--stats'], env);
+    expect(channels.stdout).toMatch(/^default\techo/m);
+  });
+
   it('exits 3 and prints the error when the awaited job fails', async () => {
     const run = await sluice(
       ['submit', '--type', 'fail', '--payload', '{"message":"no luck"}', '--wait'],

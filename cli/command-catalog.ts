@@ -64,4 +64,19 @@ export const CLIENT_COMMANDS: readonly CommandEntry[] = [
     summary: 'cancel a job that has not started yet',
     load: async () => (await import('./commands/cancel-command.js')).addCancelCommand,
   },
+  {
+    name: 'list',
+    summary: 'list your jobs, newest first, filtered',
+    load: async () => (await import('./commands/list-command.js')).addListCommand,
+  },
+  {
+    name: 'retry',
+    summary: 'run a failed, dead-lettered or cancelled job again',
+    load: async () => (await import('./commands/retry-command.js')).addRetryCommand,
+  },
+  {
+    name: 'channels',
+    summary: 'list the channels and their job types (and queue figures)',
+    load: async () => (await import('./commands/channels-command.js')).addChannelsCommand,
+  },
 ];
