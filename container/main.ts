@@ -15,6 +15,7 @@ import { readFrontConfig, type FrontConfig } from './config/front-config.js';
 import { startFront, type FrontTls } from './server/start-front.js';
 import { findWebRoot } from './web/static-files.js';
 import { keysTableNameOf } from '../core/config/aws-config.js';
+import { startTelemetry } from '../core/telemetry/start-telemetry.js';
 
 /** Exit code of a front that could not start or stop cleanly. */
 const EXIT_FAILURE = 1;
@@ -51,6 +52,8 @@ function readTlsOrExit(files: FrontConfig['tls']): FrontTls | undefined {
   };
 }
 
+// Before anything else, so every span from the first call on is exported (no-op unless OTEL_* ask).
+const telemetry = await startTelemetry({ serviceName: 'sluice-front' });
 const config = readConfigOrExit();
 const tls = readTlsOrExit(config.tls);
 const logger = createLogger('front', config.logLevel);
@@ -136,16 +139,19 @@ const stop = (signal: NodeJS.Signals): void => {
     logger.error('shutdown took too long: exiting');
     process.exit(EXIT_FAILURE);
   }, config.shutdownGraceMs + FLUSH_ALLOWANCE_MS).unref();
-  front.shutdown().then(
-    () => {
-      destroyAwsClients(clients);
-      process.exit(0);
-    },
-    (error: unknown) => {
-      logger.error({ err: error }, 'shutdown failed');
-      process.exit(EXIT_FAILURE);
-    },
-  );
+  front
+    .shutdown()
+    .then(() => telemetry.shutdown())
+    .then(
+      () => {
+        destroyAwsClients(clients);
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(EXIT_FAILURE);
+      },
+    );
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { keysTableNameOf } from '../core/config/aws-config.js';
 import { createLogger } from '../core/logging/logger.js';
+import { startTelemetry } from '../core/telemetry/start-telemetry.js';
 import { DEFAULT_LOCAL_PORT, DEFAULT_LOCAL_WEB_PORT, startLocalRuntime } from './local-runtime.js';
 
 const envSchema = z.object({
@@ -19,6 +20,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 // `npm start -- --auth` requires API keys, as the deployed front does; the default is open.
 const { values: args } = parseArgs({ options: { auth: { type: 'boolean', default: false } } });
+// The consumers run in this process; the front (a child) reads the same OTEL_* variables.
+const telemetry = await startTelemetry({ serviceName: 'sluice-local-consumers' });
 const logger = createLogger('local');
 const env = envSchema.parse(process.env);
 const auth = args.auth ? 'api-keys' : (env.SLUICE_AUTH ?? 'open');
@@ -70,13 +73,16 @@ const stop = (): void => {
   if (stopping) return;
   stopping = true;
   process.stdout.write('Stopping…\n');
-  runtime.stop().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      logger.error({ err: error }, 'stop failed');
-      process.exit(1);
-    },
-  );
+  runtime
+    .stop()
+    .then(() => telemetry.shutdown())
+    .then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'stop failed');
+        process.exit(1);
+      },
+    );
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

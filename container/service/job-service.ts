@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { JobNotFoundError, JobStateConflictError } from '../../core/errors/index.js';
 import type { JobKey, JobRecord } from '../../core/jobs/job.js';
 import type { JobsTable } from '../../core/jobs/jobs-table.js';
@@ -22,8 +23,14 @@ import { parseJobId } from './job-id-fields.js';
 import { toProtoJob } from './proto-job.js';
 import { checkRequestDecoded } from './strict-request-decoding.js';
 import { SubmitJobsStream } from './submit-jobs-stream.js';
+import { inServerSpan, startServerSpan, type ServerSpan } from './server-span.js';
 import { unaryHandler } from './unary-handler.js';
 import { serveWatchJobs } from './watch-jobs-stream.js';
+
+/** gRPC status codes a stream's span ends with. */
+const GRPC_OK = 0;
+const GRPC_CANCELLED = 1;
+const GRPC_UNKNOWN = 2;
 
 /** Rounds of cancel-then-read before a job that keeps moving is reported as it is. */
 const MAX_CANCEL_ROUNDS = 3;
@@ -49,6 +56,14 @@ export interface JobServiceDependencies {
   /** Per-tenant submit rate; unset: unlimited. */
   submitLimiter?: TenantRateLimiter;
   logger: Logger;
+}
+
+/** Ends a streaming call's server span with the status the call ends with. */
+function endSpanWithCall(server: ServerSpan, call: EventEmitter): void {
+  let code = GRPC_OK;
+  call.once('error', (status: { code?: number }) => (code = status.code ?? GRPC_UNKNOWN));
+  call.once('cancelled', () => (code = GRPC_CANCELLED));
+  call.once('close', () => server.end(code));
 }
 
 function notFound(jobId: string): JobNotFoundError {
@@ -117,7 +132,9 @@ export function createJobService(deps: JobServiceDependencies): JobServiceServer
 
     submitJobs: (call) => {
       const streamLog = log.child({ method: 'SubmitJobs' });
-      deps.authenticator.authenticate(call.metadata).then(
+      const server = startServerSpan('SubmitJobs', call.metadata);
+      endSpanWithCall(server, call);
+      inServerSpan(server, () => deps.authenticator.authenticate(call.metadata)).then(
         ({ tenant }) =>
           new SubmitJobsStream({
             call,
@@ -144,13 +161,17 @@ export function createJobService(deps: JobServiceDependencies): JobServiceServer
 
     // After shutdown began, the hub refuses new subscriptions with UNAVAILABLE.
     watchJobs: (call) => {
-      void serveWatchJobs(call, {
-        table: deps.table,
-        hub: deps.watchHub,
-        authenticator: deps.authenticator,
-        maxWatchJobs: deps.maxWatchJobs,
-        logger: log,
-      });
+      const server = startServerSpan('WatchJobs', call.metadata);
+      endSpanWithCall(server, call);
+      void inServerSpan(server, () =>
+        serveWatchJobs(call, {
+          table: deps.table,
+          hub: deps.watchHub,
+          authenticator: deps.authenticator,
+          maxWatchJobs: deps.maxWatchJobs,
+          logger: log,
+        }),
+      );
     },
 
     cancelJob: unaryHandler(log, 'CancelJob', async (call, signal) => {

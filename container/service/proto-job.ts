@@ -82,6 +82,7 @@ export function toProtoJob(record: JobRecord): Job {
     retryOf: record.retryOf ?? '',
     retriedAs: record.retriedAs ?? '',
     transitions: toProtoTransitions(record.transitions),
+    traceId: record.traceId ?? '',
   };
 }
 

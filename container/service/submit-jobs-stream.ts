@@ -1,3 +1,4 @@
+import { context } from '@opentelemetry/api';
 import { setTimeout as delay } from 'node:timers/promises';
 import { status, type ServerDuplexStream } from '@grpc/grpc-js';
 import { ValidationError } from '../../core/errors/index.js';
@@ -101,7 +102,11 @@ export class SubmitJobsStream {
       this.#inputEnded = true;
       this.#finishIfDone();
     });
-    this.#call.on('data', (request: SubmitJobsRequest) => this.#accept(request));
+    // Items are submitted in the context `start` ran in (the stream's server span).
+    this.#call.on(
+      'data',
+      context.bind(context.active(), (request: SubmitJobsRequest) => this.#accept(request)),
+    );
   }
 
   #accept(request: SubmitJobsRequest): void {

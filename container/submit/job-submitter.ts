@@ -18,6 +18,7 @@ import {
   type SubmitJobInput,
 } from '../../core/validation/job-submission.js';
 import type { SubmitLimits } from '../../core/validation/limits.js';
+import { startSendSpan } from '../../core/telemetry/messaging-spans.js';
 import { callDependency } from '../errors/call-dependency.js';
 import { isDependencyFailure, mayHaveTakenEffect } from '../errors/dependency-failure.js';
 import { JobMayExistError } from '../errors/job-may-exist-error.js';
@@ -188,6 +189,7 @@ export class JobSubmitter {
           return { jobId, duplicate: true, sequenceNumber: existing.sequenceNumber };
         }
       }
+      const send = startSendSpan(submission.channel, jobId);
       const envelope: MessageEnvelope = {
         jobId,
         tenant,
@@ -201,8 +203,9 @@ export class JobSubmitter {
         submitToken: this.#newSubmitToken(),
         createdAt: this.#now(),
         ...(options.retryOf === undefined ? {} : { retryOf: options.retryOf }),
+        traceparent: send.traceparent,
       };
-      const sent = await this.#enqueue(envelope, options);
+      const sent = await send.around(() => this.#enqueue(envelope, options));
       return await this.#record(envelope, sent);
     } finally {
       options.turn?.release();

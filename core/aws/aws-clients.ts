@@ -6,6 +6,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsConfig } from '../config/aws-config.js';
 import { ValidationError } from '../errors/index.js';
+import { addAwsCallSpans } from '../telemetry/aws-call-spans.js';
 import { BurstTolerantRetryStrategy } from './burst-tolerant-retry-strategy.js';
 
 /** Sockets kept open per client: enough for many concurrent batches. */
@@ -123,8 +124,8 @@ function credentialsFor(
 }
 
 /**
- * Builds the SQS and DynamoDB clients with keep-alive connections and a
- * timeout on every attempt, pointed at AWS, LocalStack or the embedded
+ * Builds the SQS and DynamoDB clients with keep-alive connections, a
+ * timeout on every attempt and a span per call inside a trace, pointed at AWS, LocalStack or the embedded
  * emulators by `config`.
  *
  * @example
@@ -155,6 +156,8 @@ export function createAwsClients(
     retryStrategy: retryStrategy(),
     requestHandler: requestHandler(timeouts.dynamoRequestTimeoutMs),
   });
+  addAwsCallSpans(sqs, 'SQS');
+  addAwsCallSpans(dynamodb, 'DynamoDB');
   const documents = DynamoDBDocumentClient.from(dynamodb, {
     marshallOptions: { removeUndefinedValues: true },
   });

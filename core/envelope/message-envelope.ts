@@ -3,6 +3,9 @@ import { z } from 'zod';
 /** The version of the message format; a consumer rejects what it does not know. */
 export const ENVELOPE_VERSION = 1;
 
+/** Room for a W3C `traceparent` (55 characters in version 00) and a future version's extra. */
+const MAX_TRACEPARENT_LENGTH = 256;
+
 const envelopeSchema = z.object({
   v: z.literal(ENVELOPE_VERSION),
   jobId: z.string().min(1),
@@ -20,6 +23,8 @@ const envelopeSchema = z.object({
   createdAt: z.number().int(),
   /** The job this one retries (RetryJob); absent otherwise. */
   retryOf: z.string().min(1).optional(),
+  /** The W3C trace context of the submit, when it was traced. */
+  traceparent: z.string().max(MAX_TRACEPARENT_LENGTH).optional(),
 });
 
 /**
@@ -40,6 +45,12 @@ export interface MessageEnvelope {
   createdAt: number;
   /** The job this one retries (RetryJob). */
   retryOf?: string;
+  /**
+   * The W3C `traceparent` of the submit, when tracing was on: the consumer's
+   * processing span continues (and links to) it. Carried in the body, not in
+   * message attributes, which SQS limits to 10 a message.
+   */
+  traceparent?: string;
 }
 
 /**

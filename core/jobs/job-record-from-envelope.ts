@@ -1,4 +1,5 @@
 import type { MessageEnvelope } from '../envelope/message-envelope.js';
+import { traceIdOf } from '../telemetry/trace-context.js';
 import type { JobRecord } from './job.js';
 
 /**
@@ -15,6 +16,7 @@ export function jobRecordFromEnvelope(
   envelope: MessageEnvelope,
   options: { sequenceNumber: string; now: number },
 ): JobRecord {
+  const traceId = traceIdOf(envelope.traceparent);
   return {
     tenant: envelope.tenant,
     jobId: envelope.jobId,
@@ -29,6 +31,7 @@ export function jobRecordFromEnvelope(
     contentType: envelope.contentType,
     sequenceNumber: options.sequenceNumber,
     submitToken: envelope.submitToken,
+    ...(traceId === '' ? {} : { traceId }),
     transitions: [{ state: 'QUEUED', version: 1, at: envelope.createdAt }],
     createdAt: envelope.createdAt,
     updatedAt: options.now,

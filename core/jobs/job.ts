@@ -79,6 +79,8 @@ export interface JobRecord extends JobKey {
   sequenceNumber: string;
   /** A random token of the submit that created the message (tells duplicates apart). */
   submitToken: string;
+  /** The trace the job was submitted in (32 hex digits), when the submit was traced. */
+  traceId?: string;
   result?: Uint8Array;
   resultContentType?: string;
   error?: JobError;

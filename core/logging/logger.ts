@@ -1,8 +1,10 @@
+import { trace } from '@opentelemetry/api';
 import { pino, type Logger as PinoLogger } from 'pino';
 
 /**
  * A structured logger: JSON, one event a line, with context fields (job id,
- * channel, tenant, request id) bound by `child`. Never log payloads or secrets.
+ * channel, tenant, request id) bound by `child`, and the trace and span ids
+ * of the span it is logged in. Never log payloads or secrets.
  */
 export type Logger = PinoLogger;
 
@@ -20,5 +22,22 @@ export function createLogger(
   component: string,
   level = process.env.SLUICE_LOG_LEVEL ?? 'info',
 ): Logger {
-  return pino({ level, base: { component }, timestamp: pino.stdTimeFunctions.isoTime });
+  return pino({
+    level,
+    base: { component },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    mixin: traceFields,
+  });
+}
+
+/**
+ * The ids of the span a line is logged in (`trace_id`, `span_id`, as
+ * OpenTelemetry's log correlation names them), so a log line joins its
+ * trace; nothing when no span is recording (tracing off: one lookup).
+ */
+function traceFields(): { trace_id?: string; span_id?: string } {
+  const span = trace.getActiveSpan();
+  if (span === undefined || !span.isRecording()) return {};
+  const { traceId, spanId } = span.spanContext();
+  return { trace_id: traceId, span_id: spanId };
 }

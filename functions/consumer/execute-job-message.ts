@@ -1,6 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { Channel } from '../../core/channels/channel-config.js';
 import type { MessageEnvelope } from '../../core/envelope/message-envelope.js';
+import { inProcessSpan } from '../../core/telemetry/messaging-spans.js';
 import { jobErrorLogFields, type JobKey, type JobRecord } from '../../core/jobs/job.js';
 import type { JobsTable } from '../../core/jobs/jobs-table.js';
 import { isTerminal } from '../../core/jobs/state-machine.js';
@@ -89,6 +90,19 @@ export async function executeJobMessage(
   // Poison: a body that cannot be decoded now never will be; reporting it as
   // failed would only hold its group until SQS dead-letters it.
   if (envelope === undefined) return DELETE;
+  const fields = { channel: deps.channel.name, jobId: envelope.jobId, type: envelope.type };
+  return inProcessSpan({ ...fields, traceparent: envelope.traceparent }, () =>
+    executeJob(record, envelope, remainingTimeMs, deps),
+  );
+}
+
+/** Claims, runs and records one decoded job (inside its processing span). */
+async function executeJob(
+  record: SQSRecord,
+  envelope: MessageEnvelope,
+  remainingTimeMs: () => number,
+  deps: JobMessageDeps,
+): Promise<MessageOutcome> {
   const logger = deps.logger.child({
     jobId: envelope.jobId,
     tenant: envelope.tenant,

@@ -1,8 +1,11 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { resolveChannelQueues } from '../../core/aws/queue-directory.js';
+import { startTelemetry } from '../../core/telemetry/start-telemetry.js';
 import { PROCESSORS } from '../processors/processor-registry.js';
 import { lazily, loadChannelEnvironment } from '../shared/channel-environment.js';
 import { createConsumerHandler, type ConsumerHandler } from './create-consumer-handler.js';
+
+const telemetry = lazily(() => startTelemetry({ serviceName: 'sluice-consumer' }));
 
 const consumer = lazily(async (): Promise<ConsumerHandler> => {
   const { channel, queuePrefix, table, sqs, logger } = loadChannelEnvironment(
@@ -25,12 +28,22 @@ const consumer = lazily(async (): Promise<ConsumerHandler> => {
  * The consumer Lambda of the channel named by `SLUICE_CHANNEL`, for its SQS
  * FIFO event source mapping with `ReportBatchItemFailures`. Its dependencies
  * are built on the first invocation (one GetQueueUrl per queue) and kept for
- * the instance's life.
+ * the instance's life, and so is its tracing (from the `OTEL_*` variables;
+ * spans are exported before each invocation returns).
  *
  * @example
  * ```ts
  * // infra: new NodejsFunction(this, 'Consumer', { entry: 'functions/consumer/handler.ts', handler: 'handler' });
  * ```
  */
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-  (await consumer())(event, context);
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  const traces = await telemetry();
+  try {
+    return await (
+      await consumer()
+    )(event, context);
+  } finally {
+    // Lambda freezes the instance once the handler returns: export the invocation's spans now.
+    await traces.flush();
+  }
+};

@@ -263,6 +263,11 @@ export interface Job {
   retriedAs: string;
   /** Every state change so far, oldest first. */
   transitions: JobTransition[];
+  /**
+   * The W3C trace id (32 lowercase hex digits) of the trace the job was
+   * submitted in, when the submit was traced; empty otherwise.
+   */
+  traceId: string;
 }
 
 export interface Job_AttributesEntry {
@@ -1555,6 +1560,7 @@ function createBaseJob(): Job {
     retryOf: "",
     retriedAs: "",
     transitions: [],
+    traceId: "",
   };
 }
 
@@ -1619,6 +1625,9 @@ export const Job: MessageFns<Job> = {
     }
     for (const v of message.transitions) {
       JobTransition.encode(v!, writer.uint32(162).fork()).join();
+    }
+    if (message.traceId !== "") {
+      writer.uint32(170).string(message.traceId);
     }
     return writer;
   },
@@ -1799,6 +1808,14 @@ export const Job: MessageFns<Job> = {
             message.transitions.push(JobTransition.decode(reader, reader.uint32()));
             continue;
           }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.traceId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1888,6 +1905,11 @@ export const Job: MessageFns<Job> = {
       transitions: globalThis.Array.isArray(object?.transitions)
         ? object.transitions.map((e: any) => JobTransition.fromJSON(e))
         : [],
+      traceId: isSet(object.traceId)
+        ? globalThis.String(object.traceId)
+        : isSet(object.trace_id)
+        ? globalThis.String(object.trace_id)
+        : "",
     };
   },
 
@@ -1959,6 +1981,9 @@ export const Job: MessageFns<Job> = {
     if (message.transitions?.length) {
       obj.transitions = message.transitions.map((e) => JobTransition.toJSON(e));
     }
+    if (message.traceId !== "") {
+      obj.traceId = message.traceId;
+    }
     return obj;
   },
 
@@ -1997,6 +2022,7 @@ export const Job: MessageFns<Job> = {
     message.retryOf = object.retryOf ?? "";
     message.retriedAs = object.retriedAs ?? "";
     message.transitions = object.transitions?.map((e) => JobTransition.fromPartial(e)) || [];
+    message.traceId = object.traceId ?? "";
     return message;
   },
 };
