@@ -46,7 +46,7 @@ describe('container/main.ts', () => {
       env,
       onOutput: (line) => lines.push(line),
     });
-    expect(Object.keys(front.ready)).toEqual(['sluice', 'grpcPort', 'healthPort']);
+    expect(Object.keys(front.ready)).toEqual(['sluice', 'grpcPort', 'healthPort', 'webPort']);
     const { grpcPort, healthPort } = front.ready as unknown as {
       grpcPort: number;
       healthPort: number;

@@ -108,19 +108,17 @@ export function isLoopbackEndpoint(endpoint: string): boolean {
 }
 
 /**
- * The emulator credentials only when every endpoint is loopback and no
- * credentials of one's own are set; anything else (AWS, a LocalStack on
- * another host) gets the SDK's own credential chain.
+ * The emulator credentials only for a client whose endpoint is loopback, when
+ * no credentials of one's own are set; anything else (AWS, a LocalStack on
+ * another host) gets the SDK's own credential chain. Decided per client: a
+ * client without an endpoint (one a caller never uses, say) talks to AWS and
+ * must never be handed the emulator's credentials, nor take them from the other.
  */
-function credentialsFor(
-  endpoints: readonly (string | undefined)[],
-): typeof EMULATOR_CREDENTIALS | undefined {
+function credentialsFor(endpoint: string | undefined): typeof EMULATOR_CREDENTIALS | undefined {
   const hasOwn =
     process.env.AWS_ACCESS_KEY_ID !== undefined || process.env.AWS_PROFILE !== undefined;
-  const allLoopback = endpoints.every(
-    (endpoint) => endpoint !== undefined && isLoopbackEndpoint(endpoint),
-  );
-  return allLoopback && !hasOwn ? EMULATOR_CREDENTIALS : undefined;
+  const loopback = endpoint !== undefined && isLoopbackEndpoint(endpoint);
+  return loopback && !hasOwn ? EMULATOR_CREDENTIALS : undefined;
 }
 
 /**
@@ -139,11 +137,10 @@ export function createAwsClients(
 ): AwsClients {
   const sqsEndpoint = config.sqsEndpoint ?? config.endpoint;
   const dynamoEndpoint = config.dynamoEndpoint ?? config.endpoint;
-  const credentials = credentialsFor([sqsEndpoint, dynamoEndpoint]);
   const sqs = new SQSClient({
     region: config.region,
     endpoint: sqsEndpoint,
-    credentials,
+    credentials: credentialsFor(sqsEndpoint),
     maxAttempts: MAX_ATTEMPTS,
     retryStrategy: retryStrategy(),
     requestHandler: requestHandler(timeouts.sqsRequestTimeoutMs),
@@ -151,7 +148,7 @@ export function createAwsClients(
   const dynamodb = new DynamoDBClient({
     region: config.region,
     endpoint: dynamoEndpoint,
-    credentials,
+    credentials: credentialsFor(dynamoEndpoint),
     maxAttempts: MAX_ATTEMPTS,
     retryStrategy: retryStrategy(),
     requestHandler: requestHandler(timeouts.dynamoRequestTimeoutMs),

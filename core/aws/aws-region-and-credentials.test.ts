@@ -120,10 +120,11 @@ describe('the emulator credentials', () => {
     expect(await accessKeyIds(clients)).toEqual(['sluice-local', 'sluice-local']);
   });
 
-  it('are never sent to an endpoint off this machine, nor when one endpoint is AWS itself', async () => {
+  it('are never sent to an endpoint off this machine, nor to AWS itself beside a loopback one', async () => {
     const remote = clientsFor({ region: 'us-west-2', endpoint: 'http://sqs.example.com' });
     expect(await accessKeyIds(remote)).toEqual([undefined, undefined]);
+    // SQS on an emulator, DynamoDB on AWS: only the emulator's client gets them.
     const mixed = clientsFor({ region: 'us-west-2', sqsEndpoint: 'http://127.0.0.1:1' });
-    expect(await accessKeyIds(mixed)).toEqual([undefined, undefined]);
+    expect(await accessKeyIds(mixed)).toEqual(['sluice-local', undefined]);
   });
 });
