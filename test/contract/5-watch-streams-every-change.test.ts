@@ -7,6 +7,7 @@ import { lastSnapshots, TERMINAL } from '../support/job-states.js';
 import { startLocalConsumers } from '../support/local-consumers.js';
 import { RecordingJobsTable, type RecordedWrite } from '../support/recording-jobs-table.js';
 import { startTestSystem, type TestSystem } from '../support/test-runtime.js';
+import { waitUntil } from '../support/wait-until.js';
 
 let system: TestSystem;
 /** The consumers' table: it keeps every write they made, the history a watch is checked against. */
@@ -63,8 +64,15 @@ function historyOf(jobId: string): RecordedWrite[] {
  * on, every transition appears once, in order, and nothing appears that no
  * writer wrote.
  */
-function expectEveryTransition(jobId: string, snapshots: readonly Job[]): void {
+async function expectEveryTransition(jobId: string, snapshots: readonly Job[]): Promise<void> {
   const seen = snapshots.filter((snapshot) => snapshot.jobId === jobId).map(seenBy);
+  // A writer reports its write once DynamoDB answered it, which can be after a
+  // watcher saw it: wait for the report of the newest version seen.
+  const newest = Math.max(...seen.map((snapshot) => snapshot.version));
+  await waitUntil(
+    () => Promise.resolve(historyOf(jobId).some((write) => write.version >= newest)),
+    { what: `the writers' report of ${jobId} version ${newest}` },
+  );
   const history = historyOf(jobId);
   const from = seen[0]!.version;
   const transitions = history
@@ -81,7 +89,7 @@ describe('contract 5: a watch sends the current state, then every change, then e
     await startConsumers();
     const ack = await system.client.submit(submitRequest({ type: 'sleep' }, { ms: 800 }));
     const snapshots = await system.client.watchAll([ack.jobId]);
-    expectEveryTransition(ack.jobId, snapshots);
+    await expectEveryTransition(ack.jobId, snapshots);
     const versions = snapshots.map((s) => s.version);
     expect(versions).toEqual([...versions].sort((a, b) => a - b));
     expect(new Set(versions).size).toBe(versions.length);
@@ -129,7 +137,7 @@ describe('contract 5: a watch sends the current state, then every change, then e
     });
     const rest = await system.client.watchAll([ack.jobId]);
     expect(rest[0]!.version).toBeGreaterThanOrEqual(first.version);
-    expectEveryTransition(ack.jobId, rest);
+    await expectEveryTransition(ack.jobId, rest);
     expect(rest[rest.length - 1]!.state).toBe(JobState.JOB_STATE_SUCCEEDED);
   });
 
@@ -144,7 +152,7 @@ describe('contract 5: a watch sends the current state, then every change, then e
     const last = lastSnapshots(snapshots);
     expect(last.size).toBe(200);
     for (const job of last.values()) expect(TERMINAL.has(job.state)).toBe(true);
-    for (const { jobId } of acks) expectEveryTransition(jobId, snapshots);
+    for (const { jobId } of acks) await expectEveryTransition(jobId, snapshots);
   });
 
   it('answers NOT_FOUND before streaming anything when one id is unknown', async () => {
