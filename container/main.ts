@@ -11,6 +11,7 @@ import { ApiKeyAuthenticator } from './auth/api-key-authenticator.js';
 import { ApiKeyStore } from '../core/keys/api-key-store.js';
 import type { Authenticator } from './auth/authenticator.js';
 import { OpenAuthenticator } from './auth/open-authenticator.js';
+import { LeasedRateLimiter } from './limits/leased-rate-limiter.js';
 import { readFrontConfig, type FrontConfig } from './config/front-config.js';
 import { startFront, type FrontTls } from './server/start-front.js';
 import { findWebRoot } from './web/static-files.js';
@@ -84,6 +85,24 @@ const authenticator: Authenticator =
         cacheTtlMs: config.auth.cacheTtlMs,
       });
 logger.info({ auth: config.auth.mode }, 'authentication mode');
+// With a limits table the submit rate holds for the deployment; without, per front.
+const limitsTableName = config.resources.limitsTableName;
+const submitLimiter =
+  config.submitRate === undefined || limitsTableName === undefined
+    ? undefined
+    : new LeasedRateLimiter({
+        client: clients.documents,
+        tableName: limitsTableName,
+        ratePerSecond: config.submitRate.ratePerSecond,
+        logger: logger.child({ part: 'rate-limiter' }),
+      });
+logger.info(
+  {
+    submitRatePerTenant: config.submitRate?.ratePerSecond,
+    scope: submitLimiter === undefined ? 'front' : 'deployment',
+  },
+  'submit rate limit',
+);
 const front = await (async () => {
   try {
     const queues = await resolveChannelQueues(clients.sqs, CHANNELS, config.resources.queuePrefix);
@@ -110,6 +129,7 @@ const front = await (async () => {
       limits: config.limits,
       submitRate: config.submitRate,
       pageTokenSecret: config.pageTokenSecret,
+      submitLimiter,
       shutdownGraceMs: config.shutdownGraceMs,
       protoDir: config.protoDir,
       authenticator,

@@ -15,6 +15,7 @@ import {
 import { CHANNELS } from '../core/channels/channels.js';
 import { JOBS_TABLE_SCHEMA } from '../core/jobs/table-schema.js';
 import { KEYS_TABLE_SCHEMA, keysTableDefinition } from '../core/keys/keys-table-schema.js';
+import { LIMITS_TABLE_SCHEMA, limitsTableDefinition } from '../core/limits/limits-table-schema.js';
 import { OLDEST_MESSAGE_AGE_ALARM_SECONDS } from './constructs/channel-alarms.js';
 import {
   FRONT_EXIT_ALLOWANCE_MS,
@@ -26,7 +27,7 @@ import {
 import { ESM_REQUIRE_BANNER } from './constructs/queue-function.js';
 import { CONTAINER_DIR } from './project-paths.js';
 import { DEFAULT_PREFIX, DEFAULT_VPC_CIDR } from './sluice-settings.js';
-import { channelConstructId } from './sluice-stack.js';
+import { channelConstructId, limitsTableName } from './sluice-stack.js';
 import {
   acknowledgements,
   BUNDLING_STACKS_CONTEXT,
@@ -159,6 +160,15 @@ function containerOf(): Record<string, unknown> {
 function containerEnvironment(): Record<string, unknown> {
   const pairs = containerOf().Environment as { Name: string; Value: unknown }[];
   return Object.fromEntries(pairs.map((pair) => [pair.Name, pair.Value]));
+}
+
+/** The logical id of the limits table. */
+function limitsTableId(): string {
+  const found = resources('AWS::DynamoDB::Table').find(
+    ([, table]) => table.Properties.TableName === limitsTableName(DEFAULT_PREFIX),
+  );
+  if (found === undefined) throw new Error('no limits table');
+  return found[0];
 }
 
 const channelQueues = () =>
@@ -333,17 +343,14 @@ describe('IAM', () => {
     }
   });
 
-  it('lets the front send to the channel queues, look up queue URLs and figures, read and write job records, query the listing indexes and look API keys up, nothing else', () => {
+  it('lets the front send to the channel queues, look up queue URLs and figures, read and write job records, query the listing indexes, look API keys up and lease rate tokens, nothing else', () => {
     const front = sluice.stack.front!;
     const roleId = logicalId(front.service.taskDefinition.taskRole);
     const table = logicalId(sluice.stack.jobsTable.table);
     const keysTable = logicalId(sluice.stack.keysTable.table);
     const queues = channelQueues();
     const tableGrants = Object.fromEntries(
-      ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'].map((action) => [
-        action,
-        [table],
-      ]),
+      ['dynamodb:BatchGetItem', 'dynamodb:PutItem'].map((action) => [action, [table]]),
     );
     expect(grantsOf(roleId)).toEqual({
       'sqs:SendMessage': queues.map((q) => q.queueId).sort(),
@@ -356,6 +363,7 @@ describe('IAM', () => {
       ),
       ...tableGrants,
       'dynamodb:GetItem': [table, keysTable].sort(),
+      'dynamodb:UpdateItem': [table, limitsTableId()].sort(),
     });
   });
 
@@ -450,6 +458,32 @@ describe('keys table', () => {
       }),
     });
     expect(KEYS_TABLE_SCHEMA.listedAttributes).not.toContain('keyHash');
+  });
+});
+
+describe('limits table', () => {
+  it('has the key of the local provisioning and a TTL, is on demand and encrypted, and goes with the stack', () => {
+    const local = limitsTableDefinition(limitsTableName(DEFAULT_PREFIX));
+    sluice.template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({
+        TableName: local.TableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: local.KeySchema,
+        TimeToLiveSpecification: { AttributeName: LIMITS_TABLE_SCHEMA.ttlAttribute, Enabled: true },
+        SSESpecification: { SSEEnabled: true },
+      }),
+    });
+  });
+
+  it('is named to the front, which may only UpdateItem it', () => {
+    const limits = limitsTableId();
+    expect(containerEnvironment().SLUICE_LIMITS_TABLE_NAME).toEqual({ Ref: limits });
+    const roleId = logicalId(sluice.stack.front!.service.taskDefinition.taskRole);
+    const onLimits = Object.entries(grantsOf(roleId))
+      .filter(([, tables]) => tables.includes(limits))
+      .map(([action]) => action);
+    expect(onLimits).toEqual(['dynamodb:UpdateItem']);
   });
 });
 

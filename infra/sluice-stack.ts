@@ -20,6 +20,7 @@ import { ChannelQueues } from './constructs/channel-queues.js';
 import { FrontService } from './constructs/front-service.js';
 import { JobsTableResource } from './constructs/jobs-table-resource.js';
 import { KeysTableResource } from './constructs/keys-table-resource.js';
+import { LimitsTableResource } from './constructs/limits-table-resource.js';
 import { LogBucket } from './constructs/log-bucket.js';
 import { QueueFunction } from './constructs/queue-function.js';
 import { CONSUMER_ENTRY, CONTAINER_DIR, DEAD_LETTER_ENTRY } from './project-paths.js';
@@ -64,6 +65,18 @@ export interface SluiceStackProps extends StackProps {
   settings: SluiceSettings;
   /** The channels to deploy: `CHANNELS` from core/channels/channels.ts. */
   channels: readonly Channel[];
+}
+
+/**
+ * The limits table of a deployment: `<prefix>-limits` (`SLUICE_LIMITS_TABLE_NAME`).
+ *
+ * @example
+ * ```ts
+ * limitsTableName('sluice'); // 'sluice-limits'
+ * ```
+ */
+export function limitsTableName(prefix: string): string {
+  return `${prefix}-limits`;
 }
 
 /**
@@ -194,6 +207,9 @@ export class SluiceStack extends Stack {
   }
 
   #addFront(settings: SluiceSettings, alarmAction: SnsAction | undefined): FrontService {
+    const limitsTable = new LimitsTableResource(this, 'Limits', {
+      tableName: limitsTableName(settings.prefix),
+    });
     const logBucket = new LogBucket(this, 'NetworkLogs');
     const listener = frontListener(settings);
     const { exposure } = listener;
@@ -246,6 +262,7 @@ export class SluiceStack extends Stack {
       channelQueues: this.channelQueues,
       jobsTable: this.jobsTable,
       keysTable: this.keysTable,
+      limitsTable,
       logBucket,
       listener,
       allowedCidrs: settings.allowedCidrs,

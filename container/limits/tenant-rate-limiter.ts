@@ -1,3 +1,6 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { SubmitRateLimiter } from './submit-rate-limiter.js';
+
 /** Tenants tracked before full (idle) buckets are swept away. */
 const SWEEP_THRESHOLD = 10_000;
 const MS_PER_SECOND = 1_000;
@@ -25,7 +28,8 @@ interface Bucket {
  * items `reserve` a token, possibly ahead of time, and wait its turn — the
  * stream's flow control then slows the client instead of failing items.
  * Reservations queue behind each other, so waiting is first come, first
- * served. The limit is per front process: N fronts allow N times the rate.
+ * served. The limit is per front process: N fronts allow N times the rate
+ * (a deployment uses `LeasedRateLimiter`; this one serves a single front).
  *
  * @example
  * ```ts
@@ -34,7 +38,7 @@ interface Bucket {
  * if (waitMs > 0) throw new RateLimitedError('…', waitMs);
  * ```
  */
-export class TenantRateLimiter {
+export class TenantRateLimiter implements SubmitRateLimiter {
   readonly #ratePerMs: number;
   readonly #burst: number;
   readonly #now: () => number;
@@ -64,6 +68,16 @@ export class TenantRateLimiter {
     const bucket = this.#refilled(tenant);
     bucket.tokens -= 1;
     return bucket.tokens >= 0 ? 0 : Math.ceil(-bucket.tokens / this.#ratePerMs);
+  }
+
+  admit(tenant: string): Promise<number> {
+    return Promise.resolve(this.tryTake(tenant));
+  }
+
+  async acquire(tenant: string, signal: AbortSignal): Promise<void> {
+    const waitMs = this.reserve(tenant);
+    // No wait, no timer: an item under its tenant's rate goes on at once.
+    if (waitMs > 0 || signal.aborted) await delay(waitMs, undefined, { signal });
   }
 
   /** Tenants with a bucket (full ones are swept once many are tracked). */

@@ -17,6 +17,7 @@ import { createJobService } from '../service/job-service.js';
 import { withStrictRequestDecoding } from '../service/strict-request-decoding.js';
 import { DEFAULT_STREAM_MAX_IN_FLIGHT } from '../service/submit-jobs-stream.js';
 import { DEFAULT_MAX_WATCH_JOBS } from '../service/watch-jobs-stream.js';
+import type { SubmitRateLimiter } from '../limits/submit-rate-limiter.js';
 import { TenantRateLimiter } from '../limits/tenant-rate-limiter.js';
 import { JobSubmitter } from '../submit/job-submitter.js';
 import { ChannelListing } from '../channels/channel-listing.js';
@@ -104,8 +105,10 @@ export interface FrontOptions {
   /** Foreign origins allowed to call the browser API (CORS); default none. */
   webAllowedOrigins?: readonly string[];
   limits?: SubmitLimits;
-  /** Per-tenant submit rate; unset: unlimited. */
+  /** Per-tenant submit rate on this front (a `TenantRateLimiter`); unset: unlimited. */
   submitRate?: SubmitRate;
+  /** A submit rate limiter to use instead of `submitRate`'s (`LeasedRateLimiter`: per deployment). */
+  submitLimiter?: SubmitRateLimiter;
   authenticator?: Authenticator;
   producer?: ProducerTunables;
   watch?: { fastIntervalMs?: number; slowIntervalMs?: number };
@@ -284,7 +287,8 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
     streamMaxInFlight: options.streamMaxInFlight ?? DEFAULT_STREAM_MAX_IN_FLIGHT,
     maxWatchJobs: options.maxWatchJobs ?? DEFAULT_MAX_WATCH_JOBS,
     submitLimiter:
-      options.submitRate === undefined ? undefined : new TenantRateLimiter(options.submitRate),
+      options.submitLimiter ??
+      (options.submitRate === undefined ? undefined : new TenantRateLimiter(options.submitRate)),
     logger,
   });
   server.addService(definition, implementation);

@@ -14,7 +14,7 @@ import type { SubmitLimits } from '../../core/validation/limits.js';
 import type { Channel } from '../../core/channels/channel-config.js';
 import { callDependency } from '../errors/call-dependency.js';
 import { RateLimitedError } from '../limits/rate-limited-error.js';
-import type { TenantRateLimiter } from '../limits/tenant-rate-limiter.js';
+import type { SubmitRateLimiter } from '../limits/submit-rate-limiter.js';
 import type { ChannelProducers } from '../producer/channel-producers.js';
 import type { JobSubmitter } from '../submit/job-submitter.js';
 import type { WatchHub } from '../watch/watch-hub.js';
@@ -54,7 +54,7 @@ export interface JobServiceDependencies {
   /** Jobs per WatchJobs call. */
   maxWatchJobs: number;
   /** Per-tenant submit rate; unset: unlimited. */
-  submitLimiter?: TenantRateLimiter;
+  submitLimiter?: SubmitRateLimiter;
   logger: Logger;
 }
 
@@ -71,8 +71,11 @@ function notFound(jobId: string): JobNotFoundError {
 }
 
 /** Takes a submit token for `tenant`, or refuses with RESOURCE_EXHAUSTED and when to retry. */
-function takeSubmitToken(limiter: TenantRateLimiter | undefined, tenant: string): void {
-  const retryAfterMs = limiter?.tryTake(tenant) ?? 0;
+async function takeSubmitToken(
+  limiter: SubmitRateLimiter | undefined,
+  tenant: string,
+): Promise<void> {
+  const retryAfterMs = (await limiter?.admit(tenant)) ?? 0;
   if (retryAfterMs > 0) {
     throw new RateLimitedError(
       `submit rate limit of tenant "${tenant}" reached; retry after ${retryAfterMs} ms`,
@@ -126,7 +129,7 @@ export function createJobService(deps: JobServiceDependencies): JobServiceServer
       const { tenant } = await deps.authenticator.authenticate(call.metadata);
       checkRequestDecoded(call.request);
       const submission = deps.submitter.validate(call.request);
-      takeSubmitToken(deps.submitLimiter, tenant);
+      await takeSubmitToken(deps.submitLimiter, tenant);
       return deps.submitter.submit(tenant, submission, { signal });
     }),
 
@@ -193,7 +196,7 @@ export function createJobService(deps: JobServiceDependencies): JobServiceServer
       const { tenant } = await deps.authenticator.authenticate(call.metadata);
       checkRequestDecoded(call.request);
       const jobId = parseJobId(call.request.jobId);
-      takeSubmitToken(deps.submitLimiter, tenant);
+      await takeSubmitToken(deps.submitLimiter, tenant);
       const { job, duplicate } = await deps.retrier.retry(tenant, jobId, signal);
       return { job: toProtoJob(job), duplicate };
     }),

@@ -1,5 +1,4 @@
 import { context } from '@opentelemetry/api';
-import { setTimeout as delay } from 'node:timers/promises';
 import { status, type ServerDuplexStream } from '@grpc/grpc-js';
 import { ValidationError } from '../../core/errors/index.js';
 import type { Logger } from '../../core/logging/logger.js';
@@ -7,7 +6,7 @@ import type {
   SubmitJobsRequest,
   SubmitJobsResponse,
 } from '../../proto/gen/ts/sluice/v1/job_service.js';
-import type { TenantRateLimiter } from '../limits/tenant-rate-limiter.js';
+import type { SubmitRateLimiter } from '../limits/submit-rate-limiter.js';
 import type { ChannelProducers } from '../producer/channel-producers.js';
 import { GroupSendOrder } from '../submit/group-send-order.js';
 import type { JobSubmitter } from '../submit/job-submitter.js';
@@ -30,7 +29,7 @@ export interface SubmitJobsStreamOptions {
   shutdown: AbortSignal;
   maxInFlight?: number;
   /** Per-tenant submit rate: items wait for their token (reading slows down), never fail. */
-  limiter?: TenantRateLimiter;
+  limiter?: SubmitRateLimiter;
   logger: Logger;
 }
 
@@ -57,7 +56,7 @@ export class SubmitJobsStream {
   readonly #producers: ChannelProducers;
   readonly #shutdown: AbortSignal;
   readonly #maxInFlight: number;
-  readonly #limiter: TenantRateLimiter | undefined;
+  readonly #limiter: SubmitRateLimiter | undefined;
   /** Aborts when the call is cancelled (or its deadline passes): items not yet sent are not. */
   readonly #callEnded: AbortSignal;
   readonly #logger: Logger;
@@ -135,13 +134,12 @@ export class SubmitJobsStream {
         submission.groupKey === ''
           ? undefined
           : this.#order.turn(`${submission.channel}\u0000${submission.groupKey}`);
-      const waitMs = this.#limiter?.reserve(this.#tenant) ?? 0;
-      // The item holds its group turn while it waits; a stopped wait hands it on. No wait, no
-      // timer: an item under its tenant's rate goes on in the same turn.
-      if (waitMs > 0 || this.#callEnded.aborted) {
-        await delay(waitMs, undefined, { signal: this.#callEnded }).catch(() => {
+      if (this.#limiter !== undefined) {
+        // The item holds its group turn while it waits; a stopped wait hands it on.
+        await this.#limiter.acquire(this.#tenant, this.#callEnded).catch((error: unknown) => {
           turn?.release();
           this.#callEnded.throwIfAborted();
+          throw error;
         });
       }
       const ack = await this.#submitter.submit(this.#tenant, submission, {

@@ -34,6 +34,11 @@ export interface ResourceConfig {
    * query shards `0..n-1`).
    */
   listShards?: number;
+  /**
+   * The limits table (per-tenant rate counters shared by every front of a
+   * deployment); unset: none, each front limits rates on its own.
+   */
+  limitsTableName?: string;
 }
 
 /** The API keys table unless `SLUICE_KEYS_TABLE_NAME` names another. */
@@ -62,6 +67,7 @@ const envSchema = z.object({
   AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
   SLUICE_TABLE_NAME: z.string().regex(TABLE_NAME_PATTERN).default('sluice-jobs'),
   SLUICE_KEYS_TABLE_NAME: z.string().regex(TABLE_NAME_PATTERN).default(DEFAULT_KEYS_TABLE_NAME),
+  SLUICE_LIMITS_TABLE_NAME: z.string().regex(TABLE_NAME_PATTERN).optional(),
   SLUICE_QUEUE_PREFIX: z
     .string()
     .regex(/^[a-zA-Z0-9_-]{1,40}$/)
@@ -102,6 +108,9 @@ export function readAwsEnvironment(env: NodeJS.ProcessEnv): {
       queuePrefix: parsed.SLUICE_QUEUE_PREFIX,
       keysTableName: parsed.SLUICE_KEYS_TABLE_NAME,
       listShards: parsed.SLUICE_LIST_SHARDS,
+      ...(parsed.SLUICE_LIMITS_TABLE_NAME === undefined
+        ? {}
+        : { limitsTableName: parsed.SLUICE_LIMITS_TABLE_NAME }),
     },
   };
 }

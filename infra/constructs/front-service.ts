@@ -38,6 +38,7 @@ import { Construct } from 'constructs';
 import type { ChannelQueues } from './channel-queues.js';
 import type { JobsTableResource } from './jobs-table-resource.js';
 import type { KeysTableResource } from './keys-table-resource.js';
+import type { LimitsTableResource } from './limits-table-resource.js';
 import type { LogBucket } from './log-bucket.js';
 import type { FrontExposure, FrontListener } from '../sluice-settings.js';
 
@@ -119,6 +120,8 @@ export interface FrontServiceProps {
   jobsTable: JobsTableResource;
   /** The API keys table: the front may only look keys up in it. */
   keysTable: KeysTableResource;
+  /** The per-tenant rate counters every task leases submit tokens from. */
+  limitsTable: LimitsTableResource;
   logBucket: LogBucket;
   listener: FrontListener;
   /** Who may connect; none: anyone (IPv4) on a public listener, the VPC's range on an internal one. */
@@ -138,13 +141,13 @@ export interface FrontServiceProps {
  * deployment, closes client connections after `MAX_CONNECTION_AGE_MS` so
  * they rebalance, and gives a task `STOP_TIMEOUT` to drain after SIGTERM. Its task
  * role may send to the channel queues, look up their (and their DLQs') URLs,
- * read and write job records and look API keys up — nothing more.
+ * read and write job records, look API keys up and lease rate tokens — nothing more.
  *
  * @example
  * ```ts
  * const front = new FrontService(this, 'Front', {
  *   vpc, taskSubnets: { subnetGroupName: 'private' }, vpcCidr: '10.0.0.0/16', image, prefix,
- *   channelQueues, jobsTable, keysTable, logBucket, listener: { exposure: 'internal' },
+ *   channelQueues, jobsTable, keysTable, limitsTable, logBucket, listener: { exposure: 'internal' },
  *   minTasks: 2, maxTasks: 8,
  * });
  * new CfnOutput(this, 'Endpoint', { value: front.endpoint });
@@ -180,6 +183,7 @@ export class FrontService extends Construct {
     props.jobsTable.grantJobAccess(taskDefinition.taskRole);
     props.keysTable.grantKeyLookup(taskDefinition.taskRole);
     props.jobsTable.grantListing(taskDefinition.taskRole);
+    props.limitsTable.grantTokenLeases(taskDefinition.taskRole);
     taskDefinition.addContainer(CONTAINER_NAME, {
       image: props.image,
       essential: true,
@@ -190,6 +194,7 @@ export class FrontService extends Construct {
         AWS_REGION: Aws.REGION,
         SLUICE_TABLE_NAME: props.jobsTable.table.tableName,
         SLUICE_KEYS_TABLE_NAME: props.keysTable.table.tableName,
+        SLUICE_LIMITS_TABLE_NAME: props.limitsTable.table.tableName,
         SLUICE_QUEUE_PREFIX: props.prefix,
         SLUICE_LIST_SHARDS: String(props.jobsTable.listShards),
         SLUICE_PORT: String(GRPC_PORT),

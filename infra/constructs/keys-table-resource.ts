@@ -7,8 +7,9 @@ import {
   TableEncryption,
   type ITable,
 } from 'aws-cdk-lib/aws-dynamodb';
-import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { grantTableActions } from './grant-table-actions.js';
 import { KEYS_TABLE_SCHEMA } from '../../core/keys/keys-table-schema.js';
 
 /**
@@ -80,10 +81,6 @@ export class KeysTableResource extends Construct {
    * ```
    */
   grantKeyLookup(grantee: IGrantable): Grant {
-    return Grant.addToPrincipal({
-      grantee,
-      actions: [...KEYS_TABLE_LOOKUP_ACTIONS],
-      resourceArns: [this.table.tableArn],
-    });
+    return grantTableActions(grantee, this.table, KEYS_TABLE_LOOKUP_ACTIONS);
   }
 }

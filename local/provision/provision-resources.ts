@@ -15,6 +15,7 @@ import { keysTableNameOf, type ResourceConfig } from '../../core/config/aws-conf
 import { JOB_INDEXES } from '../../core/jobs/job-indexes.js';
 import { JOBS_TABLE_SCHEMA } from '../../core/jobs/table-schema.js';
 import { keysTableDefinition, type TableDefinition } from '../../core/keys/keys-table-schema.js';
+import { limitsTableDefinition } from '../../core/limits/limits-table-schema.js';
 
 /** How long a DLQ keeps a message: SQS's maximum, 14 days. */
 const DLQ_RETENTION_SECONDS = 1_209_600;
@@ -85,7 +86,8 @@ function jobsTable(tableName: string): TableDefinition {
 }
 
 /**
- * Creates the jobs table, the API keys table and, per channel, the FIFO queue and its FIFO
+ * Creates the jobs table, the API keys table, the limits table (when
+ * `resources` names one) and, per channel, the FIFO queue and its FIFO
  * dead-letter queue, from the same channel config the CDK app uses. Safe to
  * run again (CreateQueue and the table check are idempotent).
  *
@@ -102,6 +104,9 @@ export async function provisionResources(
 ): Promise<void> {
   await ensureTable(clients.dynamodb, jobsTable(resources.tableName));
   await ensureTable(clients.dynamodb, keysTableDefinition(keysTableNameOf(resources)));
+  if (resources.limitsTableName !== undefined) {
+    await ensureTable(clients.dynamodb, limitsTableDefinition(resources.limitsTableName));
+  }
   await Promise.all(
     channels.map(async (channel) => {
       const dlqUrl = await createFifoQueue(
