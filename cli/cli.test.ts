@@ -7,6 +7,8 @@ import { startTestSystem, type TestSystem } from '../test/support/test-runtime.j
 
 const BIN = fileURLToPath(new URL('./bin.mjs', import.meta.url));
 const CHILD_TIMEOUT_MS = 45_000;
+/** Failing jobs a bulk retry test submits. */
+const BULK_JOBS = 5;
 
 interface CliRun {
   code: number;
@@ -43,6 +45,14 @@ function sluice(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
       },
     );
   });
+}
+
+function jsonLines(text: string): Record<string, unknown>[] {
+  return text
+    .trim()
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe('sluice CLI', () => {
@@ -88,6 +98,67 @@ describe('sluice CLI', () => {
     expect(b).toMatchObject({ duplicate: true, jobId: a?.jobId });
     const channels = await sluice(['channels', '--stats'], env);
     expect(channels.stdout).toMatch(/^default\techo/m);
+  });
+
+  it('retries every failed job of a filter page by page; run again, it creates nothing new', async () => {
+    const env = { SLUICE_ENDPOINT: system.runtime.endpoint };
+    const run = `bulk-${Date.now()}`;
+    const file = join(directory, 'failing.jsonl');
+    const lines = Array.from({ length: BULK_JOBS }, (_, index) =>
+      JSON.stringify({ type: 'fail', payload: { message: `bulk ${index}` }, attributes: { run } }),
+    );
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const submitted = await sluice(['submit-many', file, '--wait', '--json'], env);
+    const originals = jsonLines(submitted.stdout)
+      .filter((line) => line.state === 'FAILED')
+      .map((line) => line.jobId as string);
+    expect(originals).toHaveLength(BULK_JOBS);
+    // One of them was retried by hand before; that retry failed too.
+    const byHand = JSON.parse(
+      (await sluice(['retry', originals[0] ?? '', '--json'], env)).stdout,
+    ) as { jobId: string };
+    await sluice(['watch', byHand.jobId], env);
+
+    const filter = ['retry', '--state', 'FAILED', '--attr', `run=${run}`, '--since', '1h'];
+    const first = await sluice([...filter, '--page-size', '2', '--json'], env);
+    expect(first.code).toBe(0);
+    const firstLines = jsonLines(first.stdout);
+    expect(firstLines.at(-1)?.summary).toMatchObject({
+      listed: BULK_JOBS + 1,
+      retried: BULK_JOBS - 1,
+      duplicates: 1,
+      skipped: 1,
+      refused: 0,
+    });
+    expect((firstLines.at(-1)?.summary as { pages: number }).pages).toBeGreaterThan(1);
+    // stderr is no terminal here: a plain progress line per page, no bar.
+    expect(first.stderr).toMatch(/^retry: page 1, listed \d+/m);
+    const created = firstLines
+      .filter((line) => line.outcome === 'retried')
+      .map((line) => line.retriedAs as string);
+    expect(created).toHaveLength(BULK_JOBS - 1);
+    await sluice(['watch', ...created], env);
+
+    const second = await sluice([...filter, '--json'], env);
+    expect(second.code).toBe(0);
+    expect(jsonLines(second.stdout).at(-1)?.summary).toMatchObject({
+      retried: 0,
+      duplicates: BULK_JOBS,
+      skipped: BULK_JOBS,
+      refused: 0,
+    });
+    const all = await sluice(['list', '--attr', `run=${run}`, '--json'], env);
+    expect(jsonLines(all.stdout)).toHaveLength(2 * BULK_JOBS);
+  });
+
+  it('refuses a bulk retry without a state or of a state that cannot be retried', async () => {
+    const env = { SLUICE_ENDPOINT: system.runtime.endpoint };
+    const none = await sluice(['retry', '--channel', 'default'], env);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('--state');
+    const succeeded = await sluice(['retry', '--state', 'SUCCEEDED'], env);
+    expect(succeeded.code).toBe(2);
+    expect(succeeded.stderr).toContain('SUCCEEDED cannot be retried');
   });
 
   it('exits 3 and prints the error when the awaited job fails', async () => {

@@ -1,4 +1,5 @@
 import { isTerminalState, type Job, type SluiceClient } from '@sluice/client';
+import { forEachInFlight } from './for-each-in-flight.js';
 
 /** Job ids per watch stream. */
 const JOBS_PER_WATCH = 100;
@@ -26,16 +27,13 @@ export async function followJobs(
   }
   const finished = new Map<string, Job>();
   const controller = new AbortController();
-  const worker = async (): Promise<void> => {
-    for (let chunk = chunks.shift(); chunk !== undefined; chunk = chunks.shift()) {
+  try {
+    await forEachInFlight(chunks, CONCURRENT_WATCHES, async (chunk) => {
       for await (const job of client.watch(chunk, { signal: controller.signal })) {
         onSnapshot(job);
         if (isTerminalState(job.state)) finished.set(job.jobId, job);
       }
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(CONCURRENT_WATCHES, chunks.length) }, worker));
+    });
   } finally {
     // One failed watch ends the others too.
     controller.abort();

@@ -30,12 +30,16 @@ export interface ProgressValues {
  */
 export interface ProgressBar {
   update(values: ProgressValues): void;
+  /** A new total, for work whose size is learnt as it goes (a listing page by page). */
+  setTotal(total: number): void;
   stop(): void;
 }
 
 /**
  * A progress bar on `stream` when it is a terminal (and `enabled`); a silent
- * stand-in otherwise, so piped and logged output stays clean.
+ * stand-in otherwise, so piped and logged output stays clean. A total of 0
+ * means "unknown" and draws no bar, unless `growing` says the total will be
+ * given as it is learnt (`setTotal`).
  *
  * @example
  * ```ts
@@ -46,10 +50,14 @@ export interface ProgressBar {
  */
 export function startProgressBar(
   stream: CliOutput,
-  options: { label: string; total: number; enabled: boolean },
+  options: { label: string; total: number; enabled: boolean; growing?: boolean },
 ): ProgressBar {
-  if (!options.enabled || stream.isTTY !== true || options.total <= 0) {
-    return { update: () => undefined, stop: () => undefined };
+  if (
+    !options.enabled ||
+    stream.isTTY !== true ||
+    (options.total <= 0 && options.growing !== true)
+  ) {
+    return { update: () => undefined, setTotal: () => undefined, stop: () => undefined };
   }
   const bar = new SingleBar({
     stream,
@@ -65,6 +73,7 @@ export function startProgressBar(
       const seconds = Math.max((Date.now() - startedAt) / 1_000, Number.EPSILON);
       bar.update(done, { rate: Math.round(done / seconds), note });
     },
+    setTotal: (total) => bar.setTotal(total),
     stop: () => bar.stop(),
   };
 }
