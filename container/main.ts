@@ -108,6 +108,7 @@ const front = await (async () => {
     const queues = await resolveChannelQueues(clients.sqs, CHANNELS, config.resources.queuePrefix);
     return await startFront({
       sqs: clients.sqs,
+      dynamodb: clients.dynamodb,
       table: new JobsTable({
         client: clients.documents,
         tableName: config.resources.tableName,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parsePrometheusText, sumOf } from '../../container/metrics/prometheus-text.js';
 
 /** The front's `/metrics` fields the bench reads (the rest is ignored). */
 const frontMetricsSchema = z.object({
@@ -16,9 +17,32 @@ const frontMetricsSchema = z.object({
 /** What the front reports about itself on its health port. */
 export type FrontMetrics = z.infer<typeof frontMetricsSchema>;
 
+const BYTES_PER_MIB = 1024 * 1024;
+
+/** The bench's figures out of the front's Prometheus text (names in container/metrics/front-metrics.ts). */
+function frontMetricsOf(text: string): FrontMetrics {
+  const families = parsePrometheusText(text);
+  const sum = (name: string): number => sumOf(families, name);
+  return {
+    producer: {
+      sendBatchRequests: sum('sluice_producer_send_batch_requests_total'),
+      entriesSent: sum('sluice_producer_entries_sent_total'),
+    },
+    watch: {
+      polls: sum('sluice_watch_polls_total'),
+      batchGetCalls: sum('sluice_watch_batch_get_calls_total'),
+      keysRead: sum('sluice_watch_keys_read_total'),
+    },
+    memory: {
+      rssMb: sum('process_resident_memory_bytes') / BYTES_PER_MIB,
+      heapUsedMb: sum('nodejs_heap_size_used_bytes') / BYTES_PER_MIB,
+    },
+  };
+}
+
 /**
- * Reads the front's own counters (`GET /metrics` on its HTTP health port): a
- * cross-check of what the counting proxy saw, and the watch hub's poll count.
+ * Reads the front's own counters (`GET /metrics` on its HTTP health port,
+ * Prometheus text): a cross-check of what the counting proxy saw, and the watch hub's poll count.
  *
  * @example
  * ```ts
@@ -29,7 +53,7 @@ export type FrontMetrics = z.infer<typeof frontMetricsSchema>;
 export async function fetchFrontMetrics(healthPort: number): Promise<FrontMetrics> {
   const response = await fetch(`http://127.0.0.1:${String(healthPort)}/metrics`);
   if (!response.ok) throw new Error(`front /metrics answered ${response.status}`);
-  return frontMetricsSchema.parse(await response.json());
+  return frontMetricsOf(await response.text());
 }
 
 /**

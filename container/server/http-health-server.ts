@@ -8,8 +8,14 @@ export interface HttpHealthServerOptions {
   port: number;
   /** Whether the front serves now. */
   isServing: () => boolean;
-  /** The counters served as JSON at `/metrics`. */
-  metrics?: () => unknown;
+  /** The metrics served at `/metrics` (Prometheus text: `FrontMetrics`). */
+  metrics?: () => Promise<ScrapedMetrics>;
+}
+
+/** A scrape's answer: the body and its content type. */
+export interface ScrapedMetrics {
+  contentType: string;
+  body: string;
 }
 
 /** A running HTTP health endpoint. */
@@ -22,14 +28,16 @@ export interface HttpHealthServer {
 const HTTP_OK = 200;
 /** The HTTP status of a front that is starting or draining. */
 const HTTP_UNAVAILABLE = 503;
-/** The path of the counters. */
+/** The HTTP status of a scrape that failed. */
+const HTTP_INTERNAL_ERROR = 500;
+/** The path of the metrics. */
 const METRICS_PATH = '/metrics';
 
 /**
  * A plain HTTP health endpoint for load balancers that do not speak gRPC
  * (the NLB target group): any GET answers 200 `{"status":"SERVING"}` while
  * the front serves and 503 `{"status":"NOT_SERVING"}` while it starts or
- * drains. `GET /metrics` answers the front's counters as JSON.
+ * drains. `GET /metrics` answers the front's metrics as Prometheus text.
  *
  * @example
  * ```ts
@@ -41,11 +49,13 @@ export async function startHttpHealthServer(
 ): Promise<HttpHealthServer> {
   const server: Server = createServer((request, response) => {
     if (options.metrics !== undefined && request.url === METRICS_PATH) {
-      response.writeHead(HTTP_OK, {
-        'content-type': 'application/json',
-        'cache-control': 'no-store',
-      });
-      response.end(JSON.stringify(options.metrics()));
+      options.metrics().then(
+        ({ contentType, body }) => {
+          response.writeHead(HTTP_OK, { 'content-type': contentType, 'cache-control': 'no-store' });
+          response.end(request.method === 'HEAD' ? undefined : body);
+        },
+        () => response.writeHead(HTTP_INTERNAL_ERROR).end(),
+      );
       return;
     }
     const serving = options.isServing();

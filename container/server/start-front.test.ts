@@ -12,6 +12,7 @@ import {
   type TestFront,
 } from '../testing/front-test-bed.js';
 import { healthClient, reflect } from '../testing/grpc-probes.js';
+import { parsePrometheusText, sumOf, type MetricFamily } from '../metrics/prometheus-text.js';
 import { JOB_SERVICE_NAME } from './start-front.js';
 
 let bed: FrontTestBed;
@@ -21,6 +22,12 @@ beforeAll(async () => {
 });
 
 afterAll(() => bed.stop());
+
+async function scrape(port: number): Promise<MetricFamily[]> {
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+  expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  return parsePrometheusText(await response.text());
+}
 
 async function httpHealth(port: number): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`http://127.0.0.1:${port}/`);
@@ -51,14 +58,41 @@ describe('startFront', () => {
     });
   });
 
-  it('serves its producer, watch and memory counters as JSON at /metrics', async () => {
+  it('serves Prometheus text at /metrics whose counters move with a submit', async () => {
+    const before = await scrape(served.front.healthPort);
     await unary((callback) => served.client.submitJob(submitRequest(), callback));
-    const response = await fetch(`http://127.0.0.1:${served.front.healthPort}/metrics`);
-    const metrics = (await response.json()) as ReturnType<typeof served.front.metrics>;
-    expect(metrics.producer.sendBatchRequests).toBeGreaterThanOrEqual(1);
-    expect(metrics.producer.entriesSent).toBeGreaterThanOrEqual(1);
-    expect(metrics.watch).toMatchObject({ polls: expect.any(Number) as number, batchGetCalls: 0 });
-    expect(metrics.memory.rssMb).toBeGreaterThan(0);
+    const after = await scrape(served.front.healthPort);
+    const moved = (name: string, labels: Record<string, string> = {}): number =>
+      sumOf(after, name, labels) - sumOf(before, name, labels);
+    expect(moved('sluice_submits_total', { channel: 'default', outcome: 'accepted' })).toBe(1);
+    expect(moved('sluice_submit_duration_seconds_count', { channel: 'default' })).toBe(1);
+    expect(moved('sluice_producer_entries_sent_total')).toBe(1);
+    expect(moved('sluice_producer_batch_entries_count', { channel: 'default' })).toBe(1);
+    expect(moved('sluice_aws_call_duration_seconds_count', { service: 'SQS' })).toBe(1);
+    expect(
+      moved('sluice_aws_call_duration_seconds_count', {
+        service: 'DynamoDB',
+        operation: 'PutItem',
+      }),
+    ).toBe(1);
+    expect(sumOf(after, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+  });
+
+  it('counts a refused submit by its outcome, under channel "unknown" for a name it does not serve', async () => {
+    const before = await scrape(served.front.healthPort);
+    await expect(
+      unary((callback) =>
+        served.client.submitJob(submitRequest({ channel: 'no-such-channel' }), callback),
+      ),
+    ).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    const after = await scrape(served.front.healthPort);
+    const labels = { channel: 'unknown', outcome: 'invalid_argument' };
+    expect(sumOf(after, 'sluice_submits_total', labels)).toBe(
+      sumOf(before, 'sluice_submits_total', labels) + 1,
+    );
+    expect(
+      after.flatMap((f) => f.samples).some((s) => s.labels.channel === 'no-such-channel'),
+    ).toBe(false);
   });
 
   it('lists the JobService and the health service through reflection, and describes them', async () => {

@@ -1,3 +1,4 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { Server, ServerCredentials, type ChannelOptions } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
@@ -11,7 +12,7 @@ import { DEFAULT_SUBMIT_LIMITS, type SubmitLimits } from '../../core/validation/
 import { JobServiceService } from '../../proto/gen/ts/sluice/v1/job_service.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { OpenAuthenticator } from '../auth/open-authenticator.js';
-import type { AutoBatcherMetrics } from '../producer/auto-batcher.js';
+import { FrontMetrics } from '../metrics/front-metrics.js';
 import { ChannelProducers, type ProducerTunables } from '../producer/channel-producers.js';
 import { createJobService } from '../service/job-service.js';
 import { withStrictRequestDecoding } from '../service/strict-request-decoding.js';
@@ -24,7 +25,7 @@ import { ChannelListing } from '../channels/channel-listing.js';
 import { JobLister } from '../list/job-lister.js';
 import { PageTokenCodec } from '../list/page-token-codec.js';
 import { JobRetrier } from '../retry/job-retrier.js';
-import { WatchHub, type WatchHubMetrics } from '../watch/watch-hub.js';
+import { WatchHub } from '../watch/watch-hub.js';
 import { startWebServer, type WebServer } from '../web/start-web-server.js';
 import { startHttpHealthServer } from './http-health-server.js';
 import { findProtoDir, loadServiceDescriptors } from './service-descriptors.js';
@@ -124,20 +125,17 @@ export interface FrontOptions {
   protoDir?: string;
   /** The key of ListJobs page-token MACs (`SLUICE_PAGE_TOKEN_SECRET`); see `PageTokenCodec`. */
   pageTokenSecret?: string;
+  /**
+   * The DynamoDB client under `table`, so its calls are in the metrics
+   * (`sluice_aws_call_*`); unset: only the SQS calls are.
+   */
+  dynamodb?: DynamoDBClient;
+  /** The front's metrics (served at `/metrics`); default a new `FrontMetrics` of `channels`. */
+  metrics?: FrontMetrics;
   nextJobId?: () => string;
   now?: () => number;
   logger?: Logger;
 }
-
-/** The counters of a running front: what benchmarks and operators read. */
-export interface FrontMetrics {
-  producer: AutoBatcherMetrics;
-  watch: WatchHubMetrics;
-  /** The process's memory, in MiB. */
-  memory: { rssMb: number; heapUsedMb: number };
-}
-
-const BYTES_PER_MIB = 1024 * 1024;
 
 /** A running front. */
 export interface RunningFront {
@@ -151,7 +149,8 @@ export interface RunningFront {
   readonly watchHub: WatchHub;
   /** Whether the front reports SERVING. */
   readonly serving: boolean;
-  metrics(): FrontMetrics;
+  /** Its metrics (Prometheus text at `/metrics` on the health port). */
+  readonly metrics: FrontMetrics;
   /**
    * Drains and stops (idempotent): health NOT_SERVING, no new calls,
    * SubmitJobs streams stop reading and finish their items, watch streams
@@ -248,6 +247,10 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
     ...options.watch,
     logger: logger.child({ part: 'watch-hub' }),
   });
+  const metrics = options.metrics ?? new FrontMetrics({ channels });
+  metrics.instrumentAwsClient(options.sqs, 'SQS', options.queues);
+  if (options.dynamodb !== undefined) metrics.instrumentAwsClient(options.dynamodb, 'DynamoDB');
+  metrics.track({ producer: () => producers.metrics, watch: () => watchHub.metrics });
   const submitter = new JobSubmitter({
     table: options.table,
     producers,
@@ -289,6 +292,7 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
     submitLimiter:
       options.submitLimiter ??
       (options.submitRate === undefined ? undefined : new TenantRateLimiter(options.submitRate)),
+    metrics,
     logger,
   });
   server.addService(definition, implementation);
@@ -300,19 +304,14 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
     bindAddress(host, options.port ?? DEFAULT_GRPC_PORT),
     serverCredentials(options.tls),
   );
-  const metrics = (): FrontMetrics => {
-    const { rss, heapUsed } = process.memoryUsage();
-    return {
-      producer: producers.metrics,
-      watch: watchHub.metrics,
-      memory: { rssMb: rss / BYTES_PER_MIB, heapUsedMb: heapUsed / BYTES_PER_MIB },
-    };
-  };
   const httpHealth = await startHttpHealthServer({
     host,
     port: options.healthPort ?? DEFAULT_HEALTH_PORT,
     isServing: () => serving,
-    metrics,
+    metrics: async () => ({
+      contentType: metrics.registry.contentType,
+      body: await metrics.text(),
+    }),
   }).catch((error: unknown) => {
     server.forceShutdown();
     throw error;

@@ -16,6 +16,7 @@ import { callDependency } from '../errors/call-dependency.js';
 import { RateLimitedError } from '../limits/rate-limited-error.js';
 import type { SubmitRateLimiter } from '../limits/submit-rate-limiter.js';
 import type { ChannelProducers } from '../producer/channel-producers.js';
+import type { FrontMetrics } from '../metrics/front-metrics.js';
 import type { JobSubmitter } from '../submit/job-submitter.js';
 import type { WatchHub } from '../watch/watch-hub.js';
 import { statusFromError } from './error-status.js';
@@ -55,6 +56,8 @@ export interface JobServiceDependencies {
   maxWatchJobs: number;
   /** Per-tenant submit rate; unset: unlimited. */
   submitLimiter?: SubmitRateLimiter;
+  /** Counts and times submits (`sluice_submits_total`, `sluice_submit_duration_seconds`). */
+  metrics: FrontMetrics;
   logger: Logger;
 }
 
@@ -125,13 +128,15 @@ async function cancelJob(table: JobsTable, key: JobKey, signal: AbortSignal): Pr
 export function createJobService(deps: JobServiceDependencies): JobServiceServer {
   const log = deps.logger;
   return {
-    submitJob: unaryHandler(log, 'SubmitJob', async (call, signal) => {
-      const { tenant } = await deps.authenticator.authenticate(call.metadata);
-      checkRequestDecoded(call.request);
-      const submission = deps.submitter.validate(call.request);
-      await takeSubmitToken(deps.submitLimiter, tenant);
-      return deps.submitter.submit(tenant, submission, { signal });
-    }),
+    submitJob: unaryHandler(log, 'SubmitJob', (call, signal) =>
+      deps.metrics.observeSubmit(call.request.channel, async () => {
+        const { tenant } = await deps.authenticator.authenticate(call.metadata);
+        checkRequestDecoded(call.request);
+        const submission = deps.submitter.validate(call.request);
+        await takeSubmitToken(deps.submitLimiter, tenant);
+        return deps.submitter.submit(tenant, submission, { signal });
+      }),
+    ),
 
     submitJobs: (call) => {
       const streamLog = log.child({ method: 'SubmitJobs' });
@@ -147,6 +152,7 @@ export function createJobService(deps: JobServiceDependencies): JobServiceServer
             shutdown: deps.shutdown,
             maxInFlight: deps.streamMaxInFlight,
             limiter: deps.submitLimiter,
+            metrics: deps.metrics,
             logger: streamLog.child({ tenant }),
           }).start(),
         (error: unknown) => call.emit('error', statusFromError(error, streamLog)),

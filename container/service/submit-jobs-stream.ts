@@ -7,9 +7,10 @@ import type {
   SubmitJobsResponse,
 } from '../../proto/gen/ts/sluice/v1/job_service.js';
 import type { SubmitRateLimiter } from '../limits/submit-rate-limiter.js';
+import type { FrontMetrics } from '../metrics/front-metrics.js';
 import type { ChannelProducers } from '../producer/channel-producers.js';
 import { GroupSendOrder } from '../submit/group-send-order.js';
-import type { JobSubmitter } from '../submit/job-submitter.js';
+import type { JobSubmitter, SubmitAck } from '../submit/job-submitter.js';
 import { callSignal } from './call-signal.js';
 import { itemErrorFromError } from './error-status.js';
 import { checkRequestDecoded } from './strict-request-decoding.js';
@@ -30,6 +31,8 @@ export interface SubmitJobsStreamOptions {
   maxInFlight?: number;
   /** Per-tenant submit rate: items wait for their token (reading slows down), never fail. */
   limiter?: SubmitRateLimiter;
+  /** Counts and times each item's submit. */
+  metrics: FrontMetrics;
   logger: Logger;
 }
 
@@ -57,6 +60,7 @@ export class SubmitJobsStream {
   readonly #shutdown: AbortSignal;
   readonly #maxInFlight: number;
   readonly #limiter: SubmitRateLimiter | undefined;
+  readonly #metrics: FrontMetrics;
   /** Aborts when the call is cancelled (or its deadline passes): items not yet sent are not. */
   readonly #callEnded: AbortSignal;
   readonly #logger: Logger;
@@ -78,6 +82,7 @@ export class SubmitJobsStream {
     this.#shutdown = options.shutdown;
     this.#maxInFlight = options.maxInFlight ?? DEFAULT_STREAM_MAX_IN_FLIGHT;
     this.#limiter = options.limiter;
+    this.#metrics = options.metrics;
     this.#callEnded = callSignal(options.call);
     this.#logger = options.logger;
   }
@@ -121,36 +126,43 @@ export class SubmitJobsStream {
       .catch((error: unknown) => this.#logger.error({ err: error }, 'SubmitJobs item failed'));
   }
 
-  /** Validates synchronously (so the item takes its group turn in arrival order), then submits. */
+  /** Submits one item and answers it with its ack or its error. */
   async #process(request: SubmitJobsRequest): Promise<SubmitJobsResponse> {
     const ref = request.ref;
     try {
-      checkRequestDecoded(request);
-      if (request.job === undefined) {
-        throw new ValidationError('job: is required', { field: 'job' });
-      }
-      const submission = this.#submitter.validate(request.job, ITEM_FIELD_PREFIX);
-      const turn =
-        submission.groupKey === ''
-          ? undefined
-          : this.#order.turn(`${submission.channel}\u0000${submission.groupKey}`);
-      if (this.#limiter !== undefined) {
-        // The item holds its group turn while it waits; a stopped wait hands it on.
-        await this.#limiter.acquire(this.#tenant, this.#callEnded).catch((error: unknown) => {
-          turn?.release();
-          this.#callEnded.throwIfAborted();
-          throw error;
-        });
-      }
-      const ack = await this.#submitter.submit(this.#tenant, submission, {
-        waitForRoom: true,
-        turn,
-        signal: this.#callEnded,
-      });
+      const ack = await this.#metrics.observeSubmit(request.job?.channel ?? '', () =>
+        this.#submitItem(request),
+      );
       return { ref, accepted: ack };
     } catch (error) {
       return { ref, error: itemErrorFromError(error, this.#logger) };
     }
+  }
+
+  /** Validates synchronously (so the item takes its group turn in arrival order), then submits. */
+  async #submitItem(request: SubmitJobsRequest): Promise<SubmitAck> {
+    checkRequestDecoded(request);
+    if (request.job === undefined) {
+      throw new ValidationError('job: is required', { field: 'job' });
+    }
+    const submission = this.#submitter.validate(request.job, ITEM_FIELD_PREFIX);
+    const turn =
+      submission.groupKey === ''
+        ? undefined
+        : this.#order.turn(`${submission.channel}\u0000${submission.groupKey}`);
+    if (this.#limiter !== undefined) {
+      // The item holds its group turn while it waits; a stopped wait hands it on.
+      await this.#limiter.acquire(this.#tenant, this.#callEnded).catch((error: unknown) => {
+        turn?.release();
+        this.#callEnded.throwIfAborted();
+        throw error;
+      });
+    }
+    return this.#submitter.submit(this.#tenant, submission, {
+      waitForRoom: true,
+      turn,
+      signal: this.#callEnded,
+    });
   }
 
   #answer(response: SubmitJobsResponse): void {

@@ -102,6 +102,7 @@ export async function startFrontTestBed(
     startFront: async (options = {}) => {
       const front = await startFront({
         sqs: aws.clients.sqs,
+        dynamodb: aws.clients.dynamodb,
         table: aws.table,
         queues: aws.queues,
         channels: aws.channels,
