@@ -22,7 +22,7 @@ export default {
     '^@sluice/client/defaults$': '<rootDir>/client/defaults.ts',
   },
   testMatch: ['**/?(*.)test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/test/faults/'],
+  testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/test/faults/', '/test/browser/'],
   maxWorkers: 2,
   testTimeout: 60000,
 };
