@@ -8,7 +8,11 @@ import type { Logger } from '../../core/logging/logger.js';
 import { fullJitterDelayMs } from '../../core/retry/full-jitter-backoff.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import { MessageRejectedError } from './message-rejected-error.js';
-import { isRetryableEntryFailure, isRetryableSqsError } from './retryable-sqs-error.js';
+import {
+  isRetryableEntryFailure,
+  isRetryableSqsError,
+  unretriedSendFailure,
+} from './retryable-sqs-error.js';
 
 /** SQS's limit on the entries of one SendMessageBatch. */
 export const SQS_MAX_BATCH_ENTRIES = 10;
@@ -411,10 +415,7 @@ export class SqsAutoBatcher {
     if (!isRetryableSqsError(failure)) {
       this.#logger?.error({ err: failure, entries: batch.length }, 'SendMessageBatch failed');
       for (const pending of batch) {
-        this.#fail(
-          pending,
-          new UnavailableError('the queue did not accept the job', { cause: failure }),
-        );
+        this.#fail(pending, unretriedSendFailure(failure));
       }
       return [];
     }

@@ -1,37 +1,11 @@
-import { NETWORK_ERROR_CODES } from '../errors/dependency-failure.js';
-
-/** Error names (or codes) of throttling and server-side trouble worth another try. */
-const RETRYABLE_NAMES: ReadonlySet<string> = new Set([
-  'ThrottlingException',
-  'RequestThrottled',
-  'RequestLimitExceeded',
-  'TooManyRequestsException',
-  'ServiceUnavailable',
-  'InternalError',
-  'InternalFailure',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'TimeoutError',
-  'AbortError',
-  'KmsThrottled',
-]);
-
-/** The lowest HTTP status of a server fault. */
-const SERVER_ERROR_STATUS = 500;
-/** HTTP's "too many requests". */
-const TOO_MANY_REQUESTS_STATUS = 429;
-
-interface SdkErrorShape {
-  name?: unknown;
-  code?: unknown;
-  $retryable?: unknown;
-  $metadata?: { httpStatusCode?: unknown };
-}
+import { DependencyRejectedError } from '../errors/dependency-rejected-error.js';
+import { dependencyFailureKind } from '../errors/dependency-failure.js';
 
 /**
  * Whether a failed SQS call (the whole request) may succeed if tried again:
  * throttling, a server fault (5xx), a timeout or a dropped connection. A
- * client fault (bad request, missing queue, no permission) will not.
+ * client fault (bad request, missing queue, no permission) will not, nor
+ * will a bug.
  *
  * @example
  * ```ts
@@ -39,16 +13,7 @@ interface SdkErrorShape {
  * ```
  */
 export function isRetryableSqsError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const shape = error as SdkErrorShape;
-  if (shape.$retryable !== undefined && shape.$retryable !== null) return true;
-  if (typeof shape.name === 'string' && RETRYABLE_NAMES.has(shape.name)) return true;
-  if (typeof shape.code === 'string' && NETWORK_ERROR_CODES.has(shape.code)) return true;
-  const status = shape.$metadata?.httpStatusCode;
-  return (
-    typeof status === 'number' &&
-    (status >= SERVER_ERROR_STATUS || status === TOO_MANY_REQUESTS_STATUS)
-  );
+  return dependencyFailureKind(error) === 'transient';
 }
 
 /**
@@ -64,6 +29,23 @@ export function isRetryableEntryFailure(
   senderFault: boolean | undefined,
   code: string | undefined,
 ): boolean {
-  if (senderFault !== true) return true;
-  return code !== undefined && /throttl/i.test(code);
+  return dependencyFailureKind({ SenderFault: senderFault === true, Code: code }) === 'transient';
+}
+
+/**
+ * What the jobs of a SendMessageBatch that will not be retried fail with: a
+ * refusal SQS answered is `DependencyRejectedError` (INTERNAL: the same
+ * request fails again); anything else that is not SQS trouble is a bug and
+ * fails them as it is (INTERNAL too). Never UNAVAILABLE, which clients retry.
+ *
+ * @example
+ * ```ts
+ * for (const pending of batch) pending.reject(unretriedSendFailure(error));
+ * ```
+ */
+export function unretriedSendFailure(failure: unknown): Error {
+  if (dependencyFailureKind(failure) === 'rejected') {
+    return new DependencyRejectedError('enqueue the job', failure);
+  }
+  return failure instanceof Error ? failure : new Error(String(failure));
 }

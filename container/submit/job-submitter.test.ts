@@ -17,6 +17,7 @@ import {
   startAwsFaultProxy,
   type AwsFaultProxy,
 } from '../../test/support/aws-fault-proxy.js';
+import { DependencyRejectedError } from '../errors/dependency-rejected-error.js';
 import { JobMayExistError } from '../errors/job-may-exist-error.js';
 import {
   DEFAULT_RECORD_RETRY_POLICY,
@@ -161,7 +162,7 @@ describe('JobSubmitter', () => {
     expect(await queueDepth()).toBe(before);
   });
 
-  it('fails with UnavailableError and writes no record when SQS refuses the message', async () => {
+  it('fails with an INTERNAL DependencyRejectedError, no retry advice, and writes no record when SQS refuses the message', async () => {
     const proxy = await startSqsFaultProxy(bed.emulators.sqsEndpoint, () => ({
       kind: 'fail',
       status: 400,
@@ -172,9 +173,9 @@ describe('JobSubmitter', () => {
     const jobId = createJobIdGenerator()();
     const jobs = submitter({ producers: failing, nextJobId: () => jobId });
 
-    await expect(jobs.submit(TENANT, jobs.validate(input()))).rejects.toBeInstanceOf(
-      UnavailableError,
-    );
+    const refusal = jobs.submit(TENANT, jobs.validate(input()));
+    await expect(refusal).rejects.toBeInstanceOf(DependencyRejectedError);
+    await expect(refusal).rejects.toMatchObject({ status: 'INTERNAL', code: 'AccessDenied' });
     expect(await table.get({ tenant: TENANT, jobId })).toBeUndefined();
     await failing.close();
     sqs.destroy();

@@ -20,7 +20,11 @@ import {
 import type { SubmitLimits } from '../../core/validation/limits.js';
 import { startSendSpan } from '../../core/telemetry/messaging-spans.js';
 import { callDependency } from '../errors/call-dependency.js';
-import { isDependencyFailure, mayHaveTakenEffect } from '../errors/dependency-failure.js';
+import {
+  dependencyErrorCode,
+  dependencyFailureKind,
+  mayHaveTakenEffect,
+} from '../errors/dependency-failure.js';
 import { JobMayExistError } from '../errors/job-may-exist-error.js';
 import type { SentMessage } from '../producer/auto-batcher.js';
 import type { ChannelProducers } from '../producer/channel-producers.js';
@@ -124,8 +128,10 @@ export interface JobSubmitterOptions {
  * message may be in the queue, a submit without a key must not be repeated —
  * the message runs and its consumer writes the record — so the record write
  * is retried here (`recordRetry`) and, if it still fails, the submit fails
- * with `JobMayExistError`, carrying the job id to follow with GetJob. A
- * programming error passes through (INTERNAL).
+ * with `JobMayExistError`, carrying the job id to follow with GetJob (so
+ * does any other failure once the message is queued: the job runs). Before
+ * that, a request SQS or DynamoDB refused (`DependencyRejectedError`) and a
+ * programming error are INTERNAL, with no retry advice.
  *
  * @example
  * ```ts
@@ -234,19 +240,31 @@ export class JobSubmitter {
   }
 
   /**
-   * The producer gave up after a failure that may have reached SQS (a
-   * timeout, a dropped connection, a 5xx: the message may be in the queue).
-   * With a key a resubmit is safe (same job id, same deduplication id);
-   * without one it is reported as a job that may exist. A refusal SQS
-   * answered, a full producer or a shutdown enqueued nothing.
+   * What a failed send tells the caller. The producer gave up after a
+   * failure that may have reached SQS (a timeout, a dropped connection, a
+   * 5xx: the message may be in the queue): with a key a resubmit is safe
+   * (same job id, same deduplication id); without one it is reported as a
+   * job that may exist. A refusal SQS answered, a full producer or a
+   * shutdown enqueued nothing: retrying is safe. A request SQS rejected
+   * (INTERNAL) or a bug passes through without advice.
    */
   #enqueueFailure(envelope: MessageEnvelope, error: unknown): unknown {
+    if (!(error instanceof UnavailableError)) return error;
     // Without a cause, the producer refused the job before sending it (shutting down).
-    const ambiguous =
-      error instanceof UnavailableError &&
-      error.cause !== undefined &&
-      mayHaveTakenEffect(error.cause);
-    if (!ambiguous || envelope.idempotencyKey !== '') return error;
+    const ambiguous = error.cause !== undefined && mayHaveTakenEffect(error.cause);
+    if (!ambiguous) {
+      return new UnavailableError(
+        `${error.message}; job ${envelope.jobId} was not enqueued, retrying is safe`,
+        { cause: error.cause },
+      );
+    }
+    if (envelope.idempotencyKey !== '') {
+      return new UnavailableError(
+        `${error.message}; the queue may have job ${envelope.jobId}: ` +
+          'retrying with the same idempotency key is safe (it answers with this job)',
+        { cause: error.cause },
+      );
+    }
     return new JobMayExistError(
       envelope.jobId,
       `the queue did not confirm job ${envelope.jobId}, but may have accepted it ` +
@@ -282,7 +300,7 @@ export class JobSubmitter {
         sequenceNumber: existing.sequenceNumber,
       };
     } catch (error) {
-      if (error instanceof SluiceError || !isDependencyFailure(error)) throw error;
+      if (error instanceof SluiceError) throw error;
       throw this.#unrecorded(envelope, error);
     }
   }
@@ -296,7 +314,7 @@ export class JobSubmitter {
         const policy = this.#recordRetry;
         const waitMs = fullJitterDelayMs(attempt, policy, this.#random);
         const outOfTime = this.#now() + waitMs - started >= policy.giveUpAfterMs;
-        if (!isDependencyFailure(error) || attempt >= policy.maxAttempts || outOfTime) {
+        if (!isTransient(error) || attempt >= policy.maxAttempts || outOfTime) {
           throw error;
         }
         await delay(waitMs);
@@ -304,19 +322,37 @@ export class JobSubmitter {
     }
   }
 
-  /** The failure of a submit whose message is queued but whose record could not be written. */
+  /**
+   * The failure of a submit whose message is queued but whose record could
+   * not be written. Only transient trouble with an idempotency key is
+   * UNAVAILABLE (a resubmit answers with this job); anything else — no key,
+   * a write the table refused, a bug — is `JobMayExistError`, because the
+   * job exists and will run whatever went wrong here.
+   */
   #unrecorded(envelope: MessageEnvelope, cause: unknown): SluiceError {
-    if (envelope.idempotencyKey !== '') {
+    if (envelope.idempotencyKey !== '' && isTransient(cause)) {
       return new UnavailableError(
         `job ${envelope.jobId} was enqueued but its record could not be written; ` +
           'retrying with the same idempotency key is safe (it answers with this job)',
         { cause },
       );
     }
+    const kind = dependencyFailureKind(cause);
+    const why =
+      kind === 'rejected'
+        ? ` (the table refused the write: ${dependencyErrorCode(cause)})`
+        : kind === undefined
+          ? ' (an internal error)'
+          : '';
     return new JobMayExistError(
       envelope.jobId,
-      `job ${envelope.jobId} was enqueued and will run, but its record could not be written yet`,
+      `job ${envelope.jobId} was enqueued and will run, but its record could not be written yet${why}`,
       { cause },
     );
   }
+}
+
+/** Whether `error` is trouble with a dependency that a later try may not meet. */
+function isTransient(error: unknown): boolean {
+  return dependencyFailureKind(error) === 'transient';
 }
