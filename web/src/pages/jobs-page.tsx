@@ -61,28 +61,37 @@ function FilterForm({ filter }: { filter: JobFilter }): JSX.Element {
     );
     navigate(query === '' ? '/jobs' : `/jobs?${query}`);
   };
-  // Keyed by the query: a navigation (back, a shared link) resets the inputs to the URL.
+  // Uncontrolled inputs (a re-render never undoes typing), keyed by the query: a navigation
+  // (back, a shared link) resets them to the URL.
   return (
     <form class="filters" onSubmit={onSubmit} key={formatJobFilter(filter)}>
       <label>
-        Channel <input name="channel" value={filter.channel} />
+        Channel <input name="channel" defaultValue={filter.channel} />
       </label>
       <label>
-        Type <input name="type" value={filter.type} />
+        Type <input name="type" defaultValue={filter.type} />
       </label>
       <label>
-        Group key <input name="group" value={filter.groupKey} />
+        Group key <input name="group" defaultValue={filter.groupKey} />
       </label>
       <label>
         Created after{' '}
-        <input name="after" type="datetime-local" value={localInputOf(filter.createdAfter)} />
+        <input
+          name="after"
+          type="datetime-local"
+          defaultValue={localInputOf(filter.createdAfter)}
+        />
       </label>
       <label>
         Created before{' '}
-        <input name="before" type="datetime-local" value={localInputOf(filter.createdBefore)} />
+        <input
+          name="before"
+          type="datetime-local"
+          defaultValue={localInputOf(filter.createdBefore)}
+        />
       </label>
       <label>
-        Page size <input name="size" type="number" min={1} value={filter.pageSize} />
+        Page size <input name="size" type="number" min={1} defaultValue={filter.pageSize} />
       </label>
       <fieldset class="states">
         <legend>States</legend>
@@ -92,7 +101,7 @@ function FilterForm({ filter }: { filter: JobFilter }): JSX.Element {
               type="checkbox"
               name="state"
               value={stateName(state)}
-              checked={filter.states.includes(state)}
+              defaultChecked={filter.states.includes(state)}
             />{' '}
             {stateName(state)}
           </label>
@@ -103,7 +112,7 @@ function FilterForm({ filter }: { filter: JobFilter }): JSX.Element {
         <textarea
           name="attributes"
           rows={2}
-          value={filter.attributes.map(([key, value]) => `${key}=${value}`).join('\n')}
+          defaultValue={filter.attributes.map(([key, value]) => `${key}=${value}`).join('\n')}
         />
       </label>
       <div class="actions">
@@ -127,29 +136,30 @@ export function JobsPage(): JSX.Element {
   const { client } = useDashboard();
   const { query } = useLocation();
   const filter = useMemo(() => parseJobFilter(query), [query.toString()]);
-  const [page, setPage] = useState<ListJobsResponse>();
+  const view = formatJobFilter(filter);
+  // What was answered for which view: until the current view's answer is in, the list is busy.
+  const [answered, setAnswered] = useState<{ view: string; page?: ListJobsResponse }>();
   const [failure, setFailure] = useState<CallFailure>();
-  const [loading, setLoading] = useState(true);
   useEffect(() => {
     let stopped = false;
-    setLoading(true);
     client.listJobs(listJobsRequest(filter)).then(
       (response) => {
         if (stopped) return;
-        setPage(response);
+        setAnswered({ view, page: response });
         setFailure(undefined);
-        setLoading(false);
       },
       (error: unknown) => {
         if (stopped) return;
+        setAnswered({ view });
         setFailure(callFailure(error));
-        setLoading(false);
       },
     );
     return () => {
       stopped = true;
     };
   }, [client, filter]);
+  const page = answered?.page;
+  const loading = answered?.view !== view;
   const live = useWatchedJobs(
     client,
     (page?.jobs ?? []).filter((job) => !isTerminalState(job.state)).map((job) => job.jobId),
