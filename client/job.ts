@@ -123,18 +123,6 @@ export interface JobTransition {
 }
 
 /**
- * The client's name of a wire state, or `undefined` for one it does not know.
- *
- * @example
- * ```ts
- * stateFromProto(ProtoJobState.JOB_STATE_FAILED) === 'FAILED';
- * ```
- */
-export function stateFromProto(state: ProtoJobState): JobState | undefined {
-  return STATE_FROM_PROTO.get(state);
-}
-
-/**
  * The wire value of a state.
  *
  * @example

@@ -3,7 +3,7 @@ import { DependencyRejectedError } from './dependency-rejected-error.js';
 import { dependencyFailureKind } from './dependency-failure.js';
 
 /** The advice of a failed call whose repetition is harmless. */
-export const RETRY_IS_SAFE = 'retrying is safe';
+const RETRY_IS_SAFE = 'retrying is safe';
 
 /**
  * The error a failed call to SQS or DynamoDB is reported as, or `undefined`
@@ -18,7 +18,7 @@ export const RETRY_IS_SAFE = 'retrying is safe';
  * throw dependencyError('record the job', error, 'retrying with the same idempotency key is safe') ?? error;
  * ```
  */
-export function dependencyError(
+function dependencyError(
   what: string,
   error: unknown,
   retryAdvice: string,

@@ -110,7 +110,7 @@ export function listTimePrefix(epochMs: number): string {
  * listSortKey(1764633600000, '01KB...') === '1764633600000#01KB...';
  * ```
  */
-export function listSortKey(createdAt: number, jobId: string): string {
+function listSortKey(createdAt: number, jobId: string): string {
   return `${listTimePrefix(createdAt)}#${jobId}`;
 }
 

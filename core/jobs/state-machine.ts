@@ -30,13 +30,8 @@ export function isTerminal(state: JobState): boolean {
   return TERMINAL_STATES.has(state);
 }
 
-/** The states a job may move to from `from`: the edges of the state machine. */
-export function nextStates(from: JobState): readonly JobState[] {
-  return TRANSITIONS[from];
-}
-
 /** Whether `from → to` is an edge of the state machine. */
-export function canTransition(from: JobState, to: JobState): boolean {
+function canTransition(from: JobState, to: JobState): boolean {
   return TRANSITIONS[from].includes(to);
 }
 

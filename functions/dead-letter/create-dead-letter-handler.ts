@@ -31,7 +31,7 @@ export type DeadLetterHandler = (
  * The error recorded on a dead-lettered job that has none of its own (its
  * attempts crashed rather than failed, or it never ran).
  */
-export function exhaustedReceivesError(channel: Channel): JobError {
+function exhaustedReceivesError(channel: Channel): JobError {
   return {
     code: RPC_CODE.ABORTED,
     message: `dead-lettered: the message exhausted the channel's maxReceiveCount (${channel.maxReceiveCount}) without an outcome`,

@@ -16,7 +16,7 @@ import {
   type MessageEnvelope,
 } from '../../core/envelope/message-envelope.js';
 import { createJobIdGenerator } from '../../core/jobs/job-ids.js';
-import type { JobKey, JobRecord, JobState } from '../../core/jobs/job.js';
+import type { JobKey, JobRecord } from '../../core/jobs/job.js';
 import { JobsTable } from '../../core/jobs/jobs-table.js';
 import { isTerminal } from '../../core/jobs/state-machine.js';
 import { createLogger, type Logger } from '../../core/logging/logger.js';
@@ -222,9 +222,4 @@ export async function waitForJob(
 /** Waits until a job is terminal and returns its record. */
 export function waitForTerminal(table: JobsTable, key: JobKey): Promise<JobRecord> {
   return waitForJob(table, key, (record) => isTerminal(record.state));
-}
-
-/** Waits until a job is in `state`. */
-export function waitForState(table: JobsTable, key: JobKey, state: JobState): Promise<JobRecord> {
-  return waitForJob(table, key, (record) => record.state === state);
 }

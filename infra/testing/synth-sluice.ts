@@ -48,7 +48,7 @@ export function acknowledgements(app: App): Acknowledgement[] {
 }
 
 /** cdk.json's context (the feature flags `cdk synth` runs with). */
-export function cdkJsonContext(): Record<string, unknown> {
+function cdkJsonContext(): Record<string, unknown> {
   const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
     context: Record<string, unknown>;
   };
