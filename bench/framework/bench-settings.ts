@@ -8,7 +8,23 @@ export interface BenchSettings {
     warmupMs: number;
     durationMs: number;
   };
-  unary: { concurrency: number; warmupMs: number; durationMs: number };
+  unary: {
+    concurrency: number;
+    warmupMs: number;
+    durationMs: number;
+    /** Front runs, each next to a naive producer run (interleaved, alternating order). */
+    repetitions: number;
+  };
+  /** The front's own cost, against the instant AWS backend. */
+  frontCost: {
+    concurrency: number;
+    warmupMs: number;
+    durationMs: number;
+    repetitions: number;
+    bulkStreams: number;
+    bulkJobs: number;
+    bulkWarmupJobs: number;
+  };
   bulk: {
     jobs: number;
     warmupJobs: number;
@@ -19,6 +35,18 @@ export interface BenchSettings {
     ceilingPutConcurrencies: number[];
     ceilingWarmupMs: number;
     ceilingDurationMs: number;
+    /** Front runs per stream count, each next to a direct producer run (interleaved). */
+    repetitions: number;
+    /**
+     * The pipelined direct producer's sweep: every pair of sends in flight and
+     * jobs in flight, `jobs` each (after one warm-up); the best is the ceiling.
+     */
+    directSweep: {
+      batchesInFlight: number[];
+      jobsInFlight: number[];
+      jobs: number;
+      warmupJobs: number;
+    };
   };
   endToEnd: {
     jobsPerSecond: number;
@@ -46,6 +74,9 @@ export interface BenchSettings {
     cancels: number;
     cancelConcurrency: number;
     cancelPhaseMs: number;
+    /** The per-job GetItem poller measured beside the watch hub: reads open, and for how long. */
+    pollerConcurrency: number;
+    pollerDurationMs: number;
   };
   /** A load process that has not reported after this long is killed. */
   loadTimeoutMs: number;
@@ -70,9 +101,18 @@ const QUICK: BenchSettings = {
     warmupMs: 1000,
     durationMs: 2500,
   },
-  unary: { concurrency: SHARED.concurrency, warmupMs: 1000, durationMs: 3000 },
+  unary: { concurrency: SHARED.concurrency, warmupMs: 1000, durationMs: 3000, repetitions: 3 },
+  frontCost: {
+    concurrency: SHARED.concurrency,
+    warmupMs: 500,
+    durationMs: 2000,
+    repetitions: 3,
+    bulkStreams: 4,
+    bulkJobs: 5_000,
+    bulkWarmupJobs: 500,
+  },
   bulk: {
-    jobs: 10_000,
+    jobs: 3_000,
     warmupJobs: 300,
     streamCounts: [...SHARED.streamCounts],
     windowPerStream: SHARED.windowPerStream,
@@ -80,6 +120,13 @@ const QUICK: BenchSettings = {
     ceilingPutConcurrencies: [8, 32],
     ceilingWarmupMs: 500,
     ceilingDurationMs: 1500,
+    repetitions: 3,
+    directSweep: {
+      batchesInFlight: [4, 8, 16, 32],
+      jobsInFlight: [256, 1024],
+      jobs: 1_000,
+      warmupJobs: 500,
+    },
   },
   endToEnd: {
     jobsPerSecond: SHARED.jobsPerSecond,
@@ -104,6 +151,8 @@ const QUICK: BenchSettings = {
     cancels: 200,
     cancelConcurrency: 8,
     cancelPhaseMs: 5000,
+    pollerConcurrency: 64,
+    pollerDurationMs: 3000,
   },
   loadTimeoutMs: 120_000,
 };
@@ -111,15 +160,30 @@ const QUICK: BenchSettings = {
 const FULL: BenchSettings = {
   mode: 'full',
   ceiling: { ...QUICK.ceiling, warmupMs: 2000, durationMs: 10_000 },
-  unary: { ...QUICK.unary, warmupMs: 2000, durationMs: 15_000 },
+  unary: { ...QUICK.unary, warmupMs: 2000, durationMs: 10_000, repetitions: 5 },
+  frontCost: {
+    ...QUICK.frontCost,
+    warmupMs: 1000,
+    durationMs: 5000,
+    repetitions: 5,
+    bulkJobs: 20_000,
+    bulkWarmupJobs: 2_000,
+  },
   bulk: {
     ...QUICK.bulk,
-    jobs: 100_000,
+    jobs: 30_000,
     warmupJobs: 2000,
     ceilingBatchConcurrencies: [4, 8, 32],
     ceilingPutConcurrencies: [8, 32, 64],
     ceilingWarmupMs: 1000,
     ceilingDurationMs: 4000,
+    repetitions: 3,
+    directSweep: {
+      batchesInFlight: [2, 4, 8, 12, 16, 24, 32],
+      jobsInFlight: [128, 256, 512, 1024],
+      jobs: 3_000,
+      warmupJobs: 2_000,
+    },
   },
   endToEnd: {
     ...QUICK.endToEnd,
@@ -138,6 +202,7 @@ const FULL: BenchSettings = {
     cancels: 1000,
     cancelPhaseMs: 20_000,
     settleTimeoutMs: 60_000,
+    pollerDurationMs: 10_000,
   },
   loadTimeoutMs: 900_000,
 };

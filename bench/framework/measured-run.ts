@@ -1,7 +1,8 @@
 import type { AwsCallCounts } from '../aws/aws-call-counts.js';
 import { diffCounts } from '../aws/aws-call-counts.js';
 import type { LoadTask } from '../load/load-task.js';
-import { runLoadProcess } from './load-process.js';
+import { runLoadProcess, type LoadProcessOptions } from './load-process.js';
+import type { LoadSession } from './load-session.js';
 import { ProcessSampler, type ProcessUsage } from './process-sampler.js';
 
 /** What to observe while a load process measures. */
@@ -13,6 +14,8 @@ export interface MeasuredRunOptions {
   pid?: number;
   /** Read at both marks (e.g. the front's own /metrics), kept as they were read. */
   probe?: () => Promise<unknown>;
+  /** Run the task in this warm session instead of a fresh load process. */
+  session?: LoadSession;
 }
 
 /** A load result with what was observed between its marks. */
@@ -47,7 +50,12 @@ export async function runMeasured<R>(
   let probeStart: unknown;
   let probeEnd: unknown;
   const probe = async (): Promise<unknown> => options.probe?.().catch(() => undefined);
-  const result = await runLoadProcess<R>(task, {
+  const session = options.session;
+  const run = (loadOptions: LoadProcessOptions): Promise<R> =>
+    session === undefined
+      ? runLoadProcess<R>(task, loadOptions)
+      : session.run<R>(task, loadOptions);
+  const result = await run({
     timeoutMs: options.timeoutMs,
     onMark: async (name) => {
       if (name === 'measure-start') {
@@ -61,9 +69,9 @@ export async function runMeasured<R>(
       }
     },
   });
-  const run: MeasuredRun<R> = { result };
-  if (calls !== undefined) run.calls = calls;
-  if (usage !== undefined) run.usage = usage;
-  if (options.probe !== undefined) run.probes = { start: probeStart, end: probeEnd };
-  return run;
+  const measured: MeasuredRun<R> = { result };
+  if (calls !== undefined) measured.calls = calls;
+  if (usage !== undefined) measured.usage = usage;
+  if (options.probe !== undefined) measured.probes = { start: probeStart, end: probeEnd };
+  return measured;
 }

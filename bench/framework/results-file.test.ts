@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeMachine } from './machine-info.js';
 import { readResultsFile, RESULTS_FORMAT_VERSION, writeResultsFile } from './results-file.js';
+import { formatResultsTable } from './results-table.js';
 import { ScenarioReport } from './scenario-result.js';
 
 let dir: string;
@@ -55,5 +56,34 @@ describe('results file', () => {
     const path = join(dir, 'empty.json');
     await writeResultsFile(path, { ...resultsWith(new ScenarioReport('x', 'x')), scenarios: [] });
     await expect(readResultsFile(path)).rejects.toThrow();
+  });
+});
+
+describe('repeated measurements', () => {
+  it('report the median, the baseline median and the median of the pairwise ratios, samples kept', () => {
+    const report = new ScenarioReport('bulk-submit', 'Bulk');
+    const measured = report.measureRepeated('jobs/s', [90, 50, 80], 'jobs/s', {
+      baseline: { name: 'direct', samples: [100, 100, 200], unit: 'jobs/s' },
+      target: { description: '≥ 0.8 ×', subject: 'ratio', comparison: '>=', threshold: 0.8 },
+    });
+    // Pairs: 0.9, 0.5, 0.4 → median 0.5 (not 80 ÷ 100 = 0.8, the ratio of the medians).
+    expect(measured).toMatchObject({
+      value: 80,
+      samples: [90, 50, 80],
+      baseline: { value: 100, samples: [100, 100, 200] },
+      ratio: 0.5,
+      ratioSamples: [0.9, 0.5, 0.4],
+      target: { met: false },
+    });
+  });
+
+  it('survive the results file and show their spread in the table', async () => {
+    const report = new ScenarioReport('unary-submit', 'Unary');
+    report.measureRepeated('jobs/s', [10, 30, 20], 'jobs/s');
+    const path = join(dir, 'repeated.json');
+    await writeResultsFile(path, resultsWith(report));
+    const { scenarios } = await readResultsFile(path);
+    expect(scenarios[0]?.measurements[0]).toMatchObject({ value: 20, samples: [10, 30, 20] });
+    expect(formatResultsTable(scenarios)).toContain('20.0 jobs/s (10.0–30.0, n=3)');
   });
 });

@@ -19,9 +19,18 @@ const measurementSchema = z.object({
   name: z.string(),
   value: z.number().nullable(),
   unit: z.string(),
-  baseline: z.object({ name: z.string(), value: z.number(), unit: z.string() }).optional(),
+  baseline: z
+    .object({
+      name: z.string(),
+      value: z.number(),
+      unit: z.string(),
+      samples: z.array(z.number()).optional(),
+    })
+    .optional(),
   ratio: z.number().optional(),
   target: targetSchema.optional(),
+  samples: z.array(z.number()).optional(),
+  ratioSamples: z.array(z.number()).optional(),
 });
 
 const scenarioSchema = z.object({

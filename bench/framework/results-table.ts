@@ -26,6 +26,14 @@ function withUnit(value: number | null, unit: string): string {
   return unit === '$' ? `$${formatNumber(value)}` : `${formatNumber(value)} ${unit}`;
 }
 
+/** ` (min–max, n=N)` of repeated samples; nothing for a single measurement. */
+function spreadText(samples: readonly number[] | undefined, suffix = ''): string {
+  if (samples === undefined || samples.length < 2) return '';
+  const low = formatNumber(Math.min(...samples));
+  const high = formatNumber(Math.max(...samples));
+  return ` (${low}–${high}${suffix}, n=${samples.length})`;
+}
+
 function targetText(measurement: Measurement): string {
   const target = measurement.target;
   if (target === undefined) return '';
@@ -41,11 +49,11 @@ function rowsOf(scenario: ScenarioResult): string[][] {
   const rows = scenario.measurements.map((m, i) => [
     i === 0 ? scenario.title : '',
     m.name,
-    withUnit(m.value, m.unit),
+    `${withUnit(m.value, m.unit)}${spreadText(m.samples)}`,
     m.baseline === undefined
       ? ''
-      : `${withUnit(m.baseline.value, m.baseline.unit)} (${m.baseline.name})`,
-    m.ratio === undefined ? '' : `${formatNumber(m.ratio)}×`,
+      : `${withUnit(m.baseline.value, m.baseline.unit)}${spreadText(m.baseline.samples)} (${m.baseline.name})`,
+    m.ratio === undefined ? '' : `${formatNumber(m.ratio)}×${spreadText(m.ratioSamples, '×')}`,
     targetText(m),
   ]);
   if (scenario.status === 'error')

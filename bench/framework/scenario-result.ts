@@ -18,6 +18,8 @@ export interface BaselineValue {
   name: string;
   value: number;
   unit: string;
+  /** Each repetition's baseline, in run order, when it was measured more than once. */
+  samples?: number[];
 }
 
 /** One measured number, with its same-run baseline, the ratio and the target it answers. */
@@ -27,9 +29,13 @@ export interface Measurement {
   value: number | null;
   unit: string;
   baseline?: BaselineValue;
-  /** `value ÷ baseline.value`. */
+  /** `value ÷ baseline.value`; for repeated runs the median of each repetition's ratio. */
   ratio?: number;
   target?: TargetCheck;
+  /** Each repetition's value, in run order, when the figure is the median of several. */
+  samples?: number[];
+  /** Each repetition's `value ÷ baseline` (front and baseline run interleaved, pair by pair). */
+  ratioSamples?: number[];
 }
 
 /** What one scenario measured: the rows of the table and everything behind them. */
@@ -44,6 +50,24 @@ export interface ScenarioResult {
   settings: Record<string, unknown>;
   notes: string[];
   durationMs: number;
+}
+
+/**
+ * The median of `values` (the mean of the middle two for an even count; NaN
+ * for none): what a repeated figure reports, robust to one outlier.
+ *
+ * @example
+ * ```ts
+ * median([3, 1, 2]); // 2
+ * ```
+ */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /** A target before it is judged. */
@@ -113,6 +137,57 @@ export class ScenarioReport {
     if (ratio !== undefined) measurement.ratio = ratio;
     if (target !== undefined) {
       measurement.target = judge(target, target.subject === 'ratio' ? ratio : measured);
+    }
+    this.#measurements.push(measurement);
+    return measurement;
+  }
+
+  /**
+   * Records a figure measured several times, interleaved with its baseline:
+   * the value is the median of `samples`, the baseline the median of its
+   * samples, and the ratio the median of the pairwise ratios (each
+   * repetition's figure over the baseline measured beside it), so one noisy
+   * repetition moves neither. The samples stay in the results file.
+   */
+  measureRepeated(
+    name: string,
+    samples: readonly number[],
+    unit: string,
+    options: {
+      baseline?: { name: string; samples: readonly number[]; unit: string };
+      target?: TargetSpec;
+    } = {},
+  ): Measurement {
+    const { baseline, target } = options;
+    const value = median(samples);
+    const measurement: Measurement = {
+      name,
+      value: Number.isFinite(value) ? value : null,
+      unit,
+      samples: [...samples],
+    };
+    let ratio: number | undefined;
+    if (baseline !== undefined) {
+      measurement.baseline = {
+        name: baseline.name,
+        value: median(baseline.samples),
+        unit: baseline.unit,
+        samples: [...baseline.samples],
+      };
+      const pairs = samples.flatMap((sample, i) => {
+        const base = baseline.samples[i];
+        return base !== undefined && base !== 0 && Number.isFinite(sample / base)
+          ? [sample / base]
+          : [];
+      });
+      if (pairs.length > 0) {
+        ratio = median(pairs);
+        measurement.ratio = ratio;
+        measurement.ratioSamples = pairs;
+      }
+    }
+    if (target !== undefined) {
+      measurement.target = judge(target, target.subject === 'ratio' ? ratio : measurement.value);
     }
     this.#measurements.push(measurement);
     return measurement;

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { Metadata } from '@grpc/grpc-js';
 import type {
   JobServiceClient,
   SubmitJobsResponse,
 } from '../../proto/gen/ts/sluice/v1/job_service.js';
 import { LatencyHistogram } from '../framework/latency-histogram.js';
-import { benchJobRequest } from './bench-job.js';
+import { benchJobRequest, type BenchJobOptions } from './bench-job.js';
 import { countError, createJobServiceClient } from './grpc-clients.js';
 import type { BulkSubmitLoadTask, BulkSubmitResult, ErrorCounts } from './load-task.js';
 
@@ -13,6 +15,27 @@ export interface SubmitStreamPlan {
   firstJob: number;
   jobs: number;
   windowPerStream: number;
+  /** The payload size of each job (bytes); the bench job's ~100 B when unset. */
+  payloadBytes?: number;
+  /** Give each job a fresh idempotency key, as the TypeScript client does by default. */
+  keyed?: boolean;
+  /** Sent as `authorization: Bearer <apiKey>` (a front with API keys on). */
+  apiKey?: string;
+}
+
+/** The request of job `jobNumber` in a stream of `plan`. */
+function requestOf(plan: SubmitStreamPlan, jobNumber: number): ReturnType<typeof benchJobRequest> {
+  const options: BenchJobOptions = {};
+  if (plan.payloadBytes !== undefined) options.payloadBytes = plan.payloadBytes;
+  if (plan.keyed === true) options.idempotencyKey = randomUUID();
+  return benchJobRequest(jobNumber, options);
+}
+
+/** The call metadata of a stream: its API key, if any. */
+export function authMetadata(apiKey: string | undefined): Metadata {
+  const metadata = new Metadata();
+  if (apiKey !== undefined) metadata.set('authorization', `Bearer ${apiKey}`);
+  return metadata;
 }
 
 /** Callbacks of a SubmitJobs stream, per answered job. */
@@ -47,7 +70,7 @@ export function runSubmitStream(
   tally: SubmitTally,
   hooks: SubmitStreamHooks = {},
 ): Promise<void> {
-  const call = client.submitJobs();
+  const call = client.submitJobs(authMetadata(plan.apiKey));
   const sentAt = new Float64Array(plan.jobs);
   let written = 0;
   let answered = 0;
@@ -59,7 +82,7 @@ export function runSubmitStream(
       sentAt[written] = performance.now();
       written += 1;
       hooks.onWritten?.(jobNumber);
-      if (!call.write({ ref: String(jobNumber), job: benchJobRequest(jobNumber) })) {
+      if (!call.write({ ref: String(jobNumber), job: requestOf(plan, jobNumber) })) {
         waitingForDrain = true;
         call.once('drain', () => {
           waitingForDrain = false;
@@ -97,19 +120,20 @@ export function runSubmitStream(
   });
 }
 
-/** Splits `jobs` over `streams` streams as evenly as possible. */
+/** Splits `jobs` over `streams` streams as evenly as possible; `shape` applies to every stream. */
 export function planStreams(
   jobs: number,
   streams: number,
   windowPerStream: number,
   firstJob = 0,
+  shape: Pick<SubmitStreamPlan, 'payloadBytes' | 'keyed' | 'apiKey'> = {},
 ): SubmitStreamPlan[] {
   const base = Math.floor(jobs / streams);
   const plans: SubmitStreamPlan[] = [];
   let next = firstJob;
   for (let i = 0; i < streams; i++) {
     const count = base + (i < jobs % streams ? 1 : 0);
-    plans.push({ firstJob: next, jobs: count, windowPerStream });
+    plans.push({ ...shape, firstJob: next, jobs: count, windowPerStream });
     next += count;
   }
   return plans;
@@ -135,12 +159,17 @@ export async function runBulkSubmitLoad(
   mark: (name: string) => void,
 ): Promise<BulkSubmitResult> {
   const client = createJobServiceClient(task.address);
+  const shape: Pick<SubmitStreamPlan, 'payloadBytes' | 'keyed' | 'apiKey'> = {};
+  if (task.payloadBytes !== undefined) shape.payloadBytes = task.payloadBytes;
+  if (task.keyed !== undefined) shape.keyed = task.keyed;
+  if (task.apiKey !== undefined) shape.apiKey = task.apiKey;
+  const firstJob = task.firstJob ?? 0;
   try {
     if (task.warmupJobs > 0) {
       const warmup = newTally();
       await Promise.all(
-        planStreams(task.warmupJobs, task.streams, task.windowPerStream).map((plan) =>
-          runSubmitStream(client, plan, warmup),
+        planStreams(task.warmupJobs, task.streams, task.windowPerStream, firstJob, shape).map(
+          (plan) => runSubmitStream(client, plan, warmup),
         ),
       );
     }
@@ -152,9 +181,13 @@ export async function runBulkSubmitLoad(
     mark('measure-start');
     const started = performance.now();
     await Promise.all(
-      planStreams(task.jobs, task.streams, task.windowPerStream, task.warmupJobs).map((plan) =>
-        runSubmitStream(client, plan, tally, { onAccepted }),
-      ),
+      planStreams(
+        task.jobs,
+        task.streams,
+        task.windowPerStream,
+        firstJob + task.warmupJobs,
+        shape,
+      ).map((plan) => runSubmitStream(client, plan, tally, { onAccepted })),
     );
     const elapsedMs = performance.now() - started;
     mark('measure-end');

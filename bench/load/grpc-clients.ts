@@ -1,4 +1,4 @@
-import { Client, credentials, status, type ServiceError } from '@grpc/grpc-js';
+import { Client, credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import {
   JobServiceClient,
   type SubmitJobRequest,
@@ -29,13 +29,14 @@ export function createRawClient(address: string): Client {
   return new Client(address, credentials.createInsecure(), CHANNEL_OPTIONS);
 }
 
-/** SubmitJob as a promise. */
+/** SubmitJob as a promise (with `metadata`, e.g. an API key, when given). */
 export function submitJob(
   client: JobServiceClient,
   request: SubmitJobRequest,
+  metadata: Metadata = new Metadata(),
 ): Promise<SubmitJobResponse> {
   return new Promise((resolve, reject) => {
-    client.submitJob(request, (error, response) => {
+    client.submitJob(request, metadata, (error, response) => {
       if (error !== null) reject(error);
       else resolve(response);
     });

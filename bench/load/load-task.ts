@@ -12,6 +12,10 @@ export interface UnaryLoadTask {
   concurrency: number;
   warmupMs: number;
   durationMs: number;
+  /** SubmitJob only: a fresh idempotency key per job (the TypeScript client's default). */
+  keyed?: boolean;
+  /** SubmitJob only: sent as `authorization: Bearer <apiKey>`. */
+  apiKey?: string;
 }
 
 /** Messages echoed over bidi streams, with a bounded window in flight per stream. */
@@ -35,15 +39,24 @@ export interface BulkSubmitLoadTask {
   windowPerStream: number;
   /** How many accepted job ids to send back (for the watch fan-out). */
   returnJobIds: number;
+  /** The number of the first job (runs in one session number their jobs apart); 0 when unset. */
+  firstJob?: number;
+  /** The payload size of each job (bytes); the bench job's ~100 B when unset. */
+  payloadBytes?: number;
+  /** A fresh idempotency key per job, as the TypeScript client sends by default. */
+  keyed?: boolean;
+  /** An API key for a front with API keys on. */
+  apiKey?: string;
 }
 
 /**
  * The calls of a job that a ceiling run can measure: the submit path's
- * (`sendBatch`, `conditionalPut`, `combined`), and `jobWrites` — the three
+ * (`sendBatch`, `conditionalPut`; both together, overlapped, are the
+ * pipelined direct producer's), and `jobWrites` — the three
  * conditional writes of one job's life in order (the record's PutItem, the
  * claim's and the outcome's UpdateItem), which bound completed jobs/s.
  */
-export type SubmitPathCall = 'sendBatch' | 'conditionalPut' | 'combined' | 'jobWrites';
+export type SubmitPathCall = 'sendBatch' | 'conditionalPut' | 'jobWrites';
 
 /**
  * The emulators' own ceilings for the calls one job needs on the submit path,
@@ -55,7 +68,7 @@ export interface SubmitPathCeilingTask {
   queueUrl: string;
   tableName: string;
   calls: SubmitPathCall[];
-  /** SendMessageBatch calls in flight (also the combined run's batches in flight). */
+  /** SendMessageBatch calls in flight. */
   batchConcurrencies: number[];
   /** Conditional PutItem calls (or jobs' write sequences) in flight. */
   putConcurrencies: number[];
@@ -129,6 +142,42 @@ export interface WatchFanOutTask {
   cancelPhaseMs: number;
 }
 
+/**
+ * The pipelined direct producer: the submit path's AWS calls for `jobs`
+ * jobs made directly, overlapped as the front overlaps them — up to
+ * `batchesInFlight` 10-entry SendMessageBatch calls open, each answered
+ * batch's conditional PutItems started at once (sends do not wait for
+ * them), at most `jobsInFlight` jobs sent or being recorded.
+ */
+export interface DirectProducerTask {
+  kind: 'direct-producer';
+  awsEndpoint: string;
+  queueUrl: string;
+  tableName: string;
+  jobs: number;
+  /** Jobs run (and discarded) before the measured ones, at the same settings. */
+  warmupJobs: number;
+  batchesInFlight: number;
+  jobsInFlight: number;
+  /** The payload of each job (bytes); the bench job's ~100 B when unset. */
+  payloadBytes?: number;
+  /** Read each job's record first (strongly consistent GetItem), as a keyed submit does. */
+  keyed?: boolean;
+}
+
+/** The per-job GetItem poller (a naive watcher), paced at a rate, for a duration. */
+export interface GetItemPollerTask {
+  kind: 'getitem-poller';
+  awsEndpoint: string;
+  tableName: string;
+  jobIds: string[];
+  /** GetItem calls a second it aims at (ids × the watch hub's polls a second). */
+  callsPerSecond: number;
+  /** Reads open at most. */
+  concurrency: number;
+  durationMs: number;
+}
+
 /** Any task. */
 export type LoadTask =
   | UnaryLoadTask
@@ -138,7 +187,12 @@ export type LoadTask =
   | LightEndToEndTask
   | DirectChainTask
   | SaturatedEndToEndTask
-  | WatchFanOutTask;
+  | WatchFanOutTask
+  | DirectProducerTask
+  | GetItemPollerTask;
+
+/** What a load session (one warm process, many tasks) sends its worker. */
+export type SessionMessage = { kind: 'session-task'; task: LoadTask } | { kind: 'session-end' };
 
 /** Counts of calls that failed, by gRPC status or error name. */
 export type ErrorCounts = Record<string, number>;
@@ -166,9 +220,8 @@ export interface CeilingPoint {
 }
 
 /**
- * The submit path's calls measured directly: messages/s of 10-entry
- * SendMessageBatch calls alone, conditional PutItem calls/s alone, and jobs/s
- * doing exactly one job's calls (a tenth of a batch send, then its put).
+ * Single calls measured directly: messages/s of 10-entry SendMessageBatch
+ * calls alone, conditional PutItem calls/s alone, job write sequences/s.
  */
 export type SubmitPathCeilingResult = Partial<Record<SubmitPathCall, CeilingPoint[]>>;
 

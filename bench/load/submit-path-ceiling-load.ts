@@ -23,17 +23,16 @@ const BENCH_TENANT = 'default';
 const BENCH_REGION = 'us-east-1';
 
 /**
- * The emulators' own ceilings for exactly the calls one job needs, made
- * directly (no gRPC, no front, no consumer): 10-entry SendMessageBatch calls
- * alone, the record's conditional PutItem alone, both together as one job
- * needs them on the submit path (a tenth of a batch send, then its put), and
- * a job's three conditional writes in order (put, claim, outcome) — each at
+ * The emulators' own ceilings for single calls a job needs, made directly
+ * (no gRPC, no front, no consumer): 10-entry SendMessageBatch calls alone,
+ * the record's conditional PutItem alone, and a job's three conditional
+ * writes in order (put, claim, outcome) — each at
  * every concurrency asked for, after a warm-up, since the emulators' best
  * concurrency differs from call to call.
  *
  * @example
  * ```ts
- * const ceiling = await runSubmitPathCeiling({ kind: 'submit-path-ceiling', awsEndpoint, queueUrl, tableName, calls: ['combined'], batchConcurrencies: [4, 8], putConcurrencies: [8, 32], warmupMs: 500, durationMs: 1500 }, mark);
+ * const ceiling = await runSubmitPathCeiling({ kind: 'submit-path-ceiling', awsEndpoint, queueUrl, tableName, calls: ['jobWrites'], batchConcurrencies: [4, 8], putConcurrencies: [8, 32], warmupMs: 500, durationMs: 1500 }, mark);
  * ```
  */
 export async function runSubmitPathCeiling(
@@ -96,12 +95,6 @@ export async function runSubmitPathCeiling(
       const done = await table.markSucceeded(key, 2, Buffer.from(e.payload), e.contentType);
       if (done === undefined) throw new Error('outcome lost');
       return 1;
-    },
-    combined: async (n) => {
-      const envelopes = batchOf(n);
-      const sequenceNumbers = await sendBatch(envelopes);
-      await Promise.all(envelopes.map((e, i) => putRecord(e, sequenceNumbers[i] ?? '0')));
-      return BATCH_ENTRIES;
     },
   };
   const sweep = async (call: SubmitPathCall): Promise<CeilingPoint[]> => {

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@grpc/grpc-js';
 import { SubmitJobRequest } from '../../proto/gen/ts/sluice/v1/job_service.js';
 import { deserializeBytes, ECHO_UNARY_PATH, serializeBytes } from '../servers/echo-service.js';
 import { benchJobRequest } from './bench-job.js';
 import { runClosedLoop, warmThenMeasure } from './closed-loop.js';
+import { authMetadata } from './bulk-submit-load.js';
 import { createJobServiceClient, createRawClient, submitJob } from './grpc-clients.js';
 import type { ThroughputResult, UnaryLoadTask } from './load-task.js';
 
@@ -37,8 +39,10 @@ export async function runUnaryLoad(
     close = () => client.close();
   } else {
     const client = createJobServiceClient(task.address);
+    const metadata = authMetadata(task.apiKey);
     call = async (n) => {
-      await submitJob(client, benchJobRequest(n));
+      const key = task.keyed === true ? randomUUID() : '';
+      await submitJob(client, benchJobRequest(n, { idempotencyKey: key }), metadata);
       return 1;
     };
     close = () => client.close();

@@ -16,7 +16,7 @@ export interface CeilingBest {
  *
  * @example
  * ```ts
- * const { rate } = bestPoint(result.combined);
+ * const { rate } = bestPoint(result.jobWrites);
  * ```
  */
 export function bestPoint(points: CeilingPoint[] | undefined): CeilingBest {
@@ -51,7 +51,7 @@ export function summarisePoints(result: SubmitPathCeilingResult): Record<string,
  *
  * @example
  * ```ts
- * const result = await measureDirectCeilings(settings, system, ['sendBatch', 'conditionalPut', 'combined']);
+ * const result = await measureDirectCeilings(settings, system, ['sendBatch', 'conditionalPut']);
  * ```
  */
 export async function measureDirectCeilings(

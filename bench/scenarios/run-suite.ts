@@ -6,6 +6,7 @@ import { runCeilingScenario } from './ceiling-scenario.js';
 import { runCliStartupScenario } from './cli-startup-scenario.js';
 import { runCostScenario } from './cost-scenario.js';
 import { runEndToEndScenario } from './end-to-end-scenario.js';
+import { runFrontCostScenario } from './front-cost-scenario.js';
 import { runListingScenario } from './listing-scenario.js';
 import { runUnarySubmitScenario } from './unary-submit-scenario.js';
 import { runWatchFanOutScenario } from './watch-fanout-scenario.js';
@@ -14,6 +15,7 @@ import { newSuiteState } from './suite-state.js';
 /** Every scenario, in the order (the order of the table). */
 export const SCENARIO_IDS = [
   'ceiling',
+  'front-cost',
   'unary-submit',
   'bulk-submit',
   'end-to-end',
@@ -89,6 +91,7 @@ export async function runSuite(
   const { log, frontEnv } = options;
 
   await run('ceiling', () => runCeilingScenario(state));
+  await run('front-cost', () => runFrontCostScenario(state, { log, frontEnv }));
   const submitSystem = new LazySystem(() => startBenchSystem({ consumers: false, log, frontEnv }));
   try {
     await run('unary-submit', () => runUnarySubmitScenario(state, submitSystem.get));

@@ -2,6 +2,7 @@ import type { CostInput } from '../cost/cost-model.js';
 import type { BenchSettings } from '../framework/bench-settings.js';
 import { LatencyHistogram, type LatencySummary } from '../framework/latency-histogram.js';
 import type { ThroughputResult } from '../load/load-task.js';
+import type { DirectProducerPoint } from './direct-producer.js';
 
 const MS_PER_SECOND = 1000;
 
@@ -17,10 +18,10 @@ export interface SuiteState {
     /** Messages/s by number of bidi streams. */
     bidiMessagesPerSecond: Record<number, number>;
   };
-  directSubmitPath?: {
-    combinedJobsPerSecond: number;
-    sendBatchMessagesPerSecond: number;
-    conditionalPutsPerSecond: number;
+  /** The pipelined direct producer's best rate and setting (bulk scenario's sweep). */
+  directProducer?: {
+    jobsPerSecond: number;
+    point: DirectProducerPoint;
   };
   /** Accepted, still QUEUED job ids from the bulk scenario. */
   fanOutJobIds: string[];

@@ -2,12 +2,12 @@ import { DYNAMODB_READ_OPERATIONS, sumCalls } from '../aws/aws-call-counts.js';
 import { runMeasured } from '../framework/measured-run.js';
 import { ProcessSampler } from '../framework/process-sampler.js';
 import { ScenarioReport, type ScenarioResult } from '../framework/scenario-result.js';
-import type { WatchFanOutResult } from '../load/load-task.js';
+import type { ThroughputResult, WatchFanOutResult } from '../load/load-task.js';
 import type { BenchSystem } from '../system/bench-system.js';
 import { startBundledFront, type BundledFront } from '../system/bundled-front.js';
 import { fetchFrontMetrics, frontMetricsDelta } from '../system/front-metrics.js';
 import { callSummary, requireCalls, requireUsage } from './scenario-support.js';
-import type { SuiteState } from './suite-state.js';
+import { latencyOf, type SuiteState } from './suite-state.js';
 
 /** DynamoDB's BatchGetItem limit: the fewest calls a poll of N ids can make is ⌈N/100⌉. */
 const IDS_PER_BATCH_GET = 100;
@@ -104,14 +104,54 @@ export async function runWatchFanOutScenario(
         },
       },
     );
+    // The naive watcher, measured at the same poll rate (and seen to fall behind if it must).
+    const poller = await runMeasured<ThroughputResult>(
+      {
+        kind: 'getitem-poller',
+        awsEndpoint: aws.endpoint,
+        tableName: runtime.resources.tableName,
+        jobIds,
+        callsPerSecond: jobIds.length * pollsPerSecond,
+        concurrency: settings.pollerConcurrency,
+        durationMs: settings.pollerDurationMs,
+      },
+      { timeoutMs: state.settings.loadTimeoutMs, counts: aws.counts },
+    );
+    const pollerCalls = requireCalls(poller, 'GetItem poller');
+    const pollerSeconds = poller.result.elapsedMs / MS_PER_SECOND;
+    const pollerReads = pollerCalls.operations['dynamodb:GetItem'];
+    const pollerPollsPerSecond = poller.result.completed / jobIds.length / pollerSeconds;
+    const frontUnitsPerPoll =
+      pollsPerSecond > 0 ? (batchGets?.readUnits ?? 0) / windowSeconds / pollsPerSecond : 0;
+    const pollerUnitsPerPoll =
+      pollerPollsPerSecond > 0
+        ? (pollerReads?.readUnits ?? 0) / pollerSeconds / pollerPollsPerSecond
+        : Number.NaN;
     report.measure('DynamoDB read calls/s', readCallsPerSecond, 'calls/s', {
       baseline: {
-        name: 'GetItem per job per poll',
-        value: jobIds.length * pollsPerSecond,
+        name: 'GetItem-per-job poller, measured',
+        value: sumCalls(pollerCalls, DYNAMODB_READ_OPERATIONS) / pollerSeconds,
         unit: 'calls/s',
       },
     });
-    report.measure('polls of every id', pollsPerSecond, 'polls/s');
+    report.measure('polls of every id', pollsPerSecond, 'polls/s', {
+      baseline: {
+        name: 'GetItem poller reached (aiming at the same)',
+        value: pollerPollsPerSecond,
+        unit: 'polls/s',
+      },
+    });
+    report.measure('read units per poll of every id', frontUnitsPerPoll, 'RRU', {
+      baseline: { name: 'GetItem poller, measured', value: pollerUnitsPerPoll, unit: 'RRU' },
+    });
+    report.detail('getItemPoller', {
+      aimedCallsPerSecond: jobIds.length * pollsPerSecond,
+      completed: poller.result.completed,
+      elapsedMs: poller.result.elapsedMs,
+      latency: latencyOf(poller.result.histogram),
+      errors: poller.result.errors,
+      calls: callSummary(pollerCalls, jobIds.length),
+    });
     report.measure(
       'events delivered',
       result.initialSnapshots + result.windowEvents + result.cancelPhaseEvents,

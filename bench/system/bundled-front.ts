@@ -24,6 +24,8 @@ export interface BundledFrontOptions {
   awsEndpoint: string;
   resources: ResourceConfig;
   log: (line: string) => void;
+  /** Overrides of its environment (e.g. `SLUICE_AUTH: 'api-keys'`). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -60,6 +62,7 @@ export async function startBundledFront(options: BundledFrontOptions): Promise<B
         // The deployed default is api-keys; the benchmarks measure the open local setup.
         SLUICE_AUTH: 'open',
         SLUICE_PROTO_DIR: join(dir, 'proto'),
+        ...options.env,
       },
       readyTimeoutMs: READY_TIMEOUT_MS,
       onOutput: (line) => options.log(`[bundled-front] ${line}`),
