@@ -348,7 +348,14 @@ describe('consumer handler', () => {
   });
 
   it('keeps the message of a running job invisible past the queue visibility timeout', async () => {
-    const slow = await bed.newChannel({}, { visibilityTimeoutSeconds: 1 });
+    // The message was received before the handler started (the event source's
+    // receive), so the first beat must land within the timeout of that receive,
+    // after two GetQueueAttributes (the test's and the handler's) and half a
+    // timeout of waiting. 3 s leaves 1.5 s for those round trips and a late
+    // timer on a loaded 2-core box (1 s left too little: CI saw the message
+    // reappear); the job runs well past two timeouts, across four beats.
+    const visibilityTimeoutSeconds = 3;
+    const slow = await bed.newChannel({}, { visibilityTimeoutSeconds });
     const handler = createConsumerHandler({
       table: bed.table,
       sqs: bed.clients.sqs,
@@ -357,7 +364,7 @@ describe('consumer handler', () => {
       processors: recordingProcessors().registry,
       logger: bed.logger,
     });
-    const envelope = testEnvelope('sleep', { ms: 2_500 });
+    const envelope = testEnvelope('sleep', { ms: 7_000 });
     await sendJob(bed, slow, envelope);
     const event = await receiveEvent(bed, slow.queueUrl, 1);
     const handling = handler(event, testContext());
