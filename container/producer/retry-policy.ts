@@ -32,3 +32,17 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   maxAttempts: 8,
   giveUpAfterMs: 15_000,
 });
+
+/**
+ * Whether a send that failed after `attempts` tries, `elapsedMs` after it was
+ * accepted, may be tried again under `policy`: the one place both limits are
+ * checked.
+ *
+ * @example
+ * ```ts
+ * if (!mayRetry(policy, pending.attempts, now() - pending.acceptedAt)) fail(pending);
+ * ```
+ */
+export function mayRetry(policy: RetryPolicy, attempts: number, elapsedMs: number): boolean {
+  return attempts < policy.maxAttempts && elapsedMs < policy.giveUpAfterMs;
+}
