@@ -13,7 +13,7 @@ import {
   visibilityTimeoutSeconds,
 } from '../core/channels/channel-config.js';
 import { CHANNELS } from '../core/channels/channels.js';
-import { JOBS_TABLE_SCHEMA } from '../core/jobs/table-schema.js';
+import { JOBS_TABLE_SCHEMA, jobsTableDefinition } from '../core/jobs/table-schema.js';
 import { KEYS_TABLE_SCHEMA, keysTableDefinition } from '../core/keys/keys-table-schema.js';
 import { LIMITS_TABLE_SCHEMA, limitsTableDefinition } from '../core/limits/limits-table-schema.js';
 import { OLDEST_MESSAGE_AGE_ALARM_SECONDS } from './constructs/channel-alarms.js';
@@ -437,6 +437,21 @@ describe('jobs table', () => {
         SSESpecification: { SSEEnabled: true },
       }),
     });
+  });
+  it('has exactly the secondary indexes of core/jobs/job-indexes.ts (keys, projections), as the local runtime creates them', () => {
+    const jobsTableId = logicalId(sluice.stack.jobsTable.table);
+    const [, table] = resources('AWS::DynamoDB::Table').find(([id]) => id === jobsTableId) ?? [];
+    const local = jobsTableDefinition('sluice-jobs');
+    const byName = (a: { AttributeName?: string }, b: { AttributeName?: string }): number =>
+      (a.AttributeName ?? '').localeCompare(b.AttributeName ?? '');
+    // Exact equality: an index more or less, another key, projection or setting fails.
+    expect(table?.Properties.GlobalSecondaryIndexes).toEqual(local.GlobalSecondaryIndexes);
+    expect(
+      (table?.Properties.GlobalSecondaryIndexes as { IndexName: string }[]).map((i) => i.IndexName),
+    ).toEqual(Object.values(JOB_INDEXES).map((index) => index.indexName));
+    expect(
+      [...(table?.Properties.AttributeDefinitions as { AttributeName: string }[])].sort(byName),
+    ).toEqual([...(local.AttributeDefinitions ?? [])].sort(byName));
   });
 });
 

@@ -12,8 +12,7 @@ import {
   type Channel,
 } from '../../core/channels/channel-config.js';
 import { keysTableNameOf, type ResourceConfig } from '../../core/config/aws-config.js';
-import { JOB_INDEXES } from '../../core/jobs/job-indexes.js';
-import { JOBS_TABLE_SCHEMA } from '../../core/jobs/table-schema.js';
+import { jobsTableDefinition } from '../../core/jobs/table-schema.js';
 import { keysTableDefinition, type TableDefinition } from '../../core/keys/keys-table-schema.js';
 import { limitsTableDefinition } from '../../core/limits/limits-table-schema.js';
 
@@ -62,29 +61,6 @@ async function ensureTable(dynamo: DynamoDBClient, table: TableDefinition): Prom
   await dynamo.send(new CreateTableCommand({ ...table, BillingMode: 'PAY_PER_REQUEST' }));
 }
 
-/** The jobs table: `JOBS_TABLE_SCHEMA`. */
-function jobsTable(tableName: string): TableDefinition {
-  return {
-    TableName: tableName,
-    AttributeDefinitions: [
-      ...new Set([
-        JOBS_TABLE_SCHEMA.partitionKey,
-        ...Object.values(JOB_INDEXES).flatMap((index) => [index.partitionKey, index.sortKey]),
-      ]),
-    ].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-    KeySchema: [{ AttributeName: JOBS_TABLE_SCHEMA.partitionKey, KeyType: 'HASH' }],
-    // The secondary indexes of core/jobs/job-indexes.ts, as the CDK table has them.
-    GlobalSecondaryIndexes: Object.values(JOB_INDEXES).map((index) => ({
-      IndexName: index.indexName,
-      KeySchema: [
-        { AttributeName: index.partitionKey, KeyType: 'HASH' },
-        { AttributeName: index.sortKey, KeyType: 'RANGE' },
-      ],
-      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projectedAttributes] },
-    })),
-  };
-}
-
 /**
  * Creates the jobs table, the API keys table, the limits table (when
  * `resources` names one) and, per channel, the FIFO queue and its FIFO
@@ -102,7 +78,7 @@ export async function provisionResources(
   resources: ResourceConfig,
   overrides: ProvisionOverrides = {},
 ): Promise<void> {
-  await ensureTable(clients.dynamodb, jobsTable(resources.tableName));
+  await ensureTable(clients.dynamodb, jobsTableDefinition(resources.tableName));
   await ensureTable(clients.dynamodb, keysTableDefinition(keysTableNameOf(resources)));
   if (resources.limitsTableName !== undefined) {
     await ensureTable(clients.dynamodb, limitsTableDefinition(resources.limitsTableName));
