@@ -28,6 +28,14 @@ describe('parsePrometheusText', () => {
     expect(sumOf(families, 'y_seconds_count')).toBe(1);
   });
 
+  it('reads NaN and Inf in any case, as Prometheus does (prom-client writes an empty lag as Nan)', () => {
+    const families = parsePrometheusText(
+      '# TYPE g gauge\ng{a="1"} Nan\ng{a="2"} -inf\ng{a="3"} NaN\n',
+    );
+    expect(Number.isNaN(sumOf(families, 'g', { a: '1' }))).toBe(true);
+    expect(sumOf(families, 'g', { a: '2' })).toBe(Number.NEGATIVE_INFINITY);
+  });
+
   it.each([
     ['a sample without its # TYPE', 'x_total 1\n'],
     ['a sample of another family', '# TYPE x_total counter\ny_total 1\n'],

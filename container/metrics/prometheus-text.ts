@@ -73,10 +73,16 @@ function parseLabels(text: string, line: number): { labels: Record<string, strin
   }
 }
 
+/**
+ * Prometheus reads values with Go's `strconv.ParseFloat`, which takes `NaN`
+ * and `Inf` in any case (prom-client writes an event-loop lag of no samples
+ * as `Nan`), so this parser does too.
+ */
 function parseValue(text: string, line: number): number {
-  if (text === '+Inf') return Number.POSITIVE_INFINITY;
-  if (text === '-Inf') return Number.NEGATIVE_INFINITY;
-  if (text === 'NaN') return Number.NaN;
+  const lower = text.toLowerCase();
+  if (lower === '+inf' || lower === 'inf') return Number.POSITIVE_INFINITY;
+  if (lower === '-inf') return Number.NEGATIVE_INFINITY;
+  if (lower === 'nan') return Number.NaN;
   const value = Number(text);
   if (text === '' || Number.isNaN(value))
     throw new PrometheusTextError(line, `bad value "${text}"`);
