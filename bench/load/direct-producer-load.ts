@@ -1,17 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { createAwsClients, destroyAwsClients } from '../../core/aws/aws-clients.js';
-import {
-  encodeEnvelope,
-  messageGroupId,
-  type MessageEnvelope,
-} from '../../core/envelope/message-envelope.js';
+import type { MessageEnvelope } from '../../core/envelope/message-envelope.js';
 import { createJobIdGenerator, deterministicJobId } from '../../core/jobs/job-ids.js';
 import { jobRecordFromEnvelope } from '../../core/jobs/job-record-from-envelope.js';
 import { JobsTable } from '../../core/jobs/jobs-table.js';
 import { LatencyHistogram } from '../framework/latency-histogram.js';
 import { benchJobRequest } from './bench-job.js';
 import { countError } from './grpc-clients.js';
+import { sendEnvelopeBatch } from './send-envelope-batch.js';
 import type { DirectProducerTask, ErrorCounts, ThroughputResult } from './load-task.js';
 
 /** SQS's SendMessageBatch limit, and the batch the front fills under load. */
@@ -97,20 +93,9 @@ export async function runDirectProducer(
     await sendSlots.acquire();
     let sequenceNumbers: string[];
     try {
-      const response = await clients.sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: task.queueUrl,
-          Entries: envelopes.map((e, i) => ({
-            Id: String(i),
-            MessageBody: encodeEnvelope(e),
-            MessageGroupId: messageGroupId(e),
-            MessageDeduplicationId: e.jobId,
-          })),
-        }),
+      sequenceNumbers = (await sendEnvelopeBatch(clients.sqs, task.queueUrl, envelopes)).map(
+        (sequenceNumber) => sequenceNumber ?? '',
       );
-      if ((response.Failed ?? []).length > 0) throw new Error('SendMessageBatch entries failed');
-      const byId = new Map((response.Successful ?? []).map((s) => [s.Id, s.SequenceNumber]));
-      sequenceNumbers = envelopes.map((_, i) => byId.get(String(i)) ?? '');
     } finally {
       sendSlots.release();
     }

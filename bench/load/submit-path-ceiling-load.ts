@@ -1,15 +1,11 @@
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { createAwsClients, destroyAwsClients } from '../../core/aws/aws-clients.js';
-import {
-  encodeEnvelope,
-  messageGroupId,
-  type MessageEnvelope,
-} from '../../core/envelope/message-envelope.js';
+import type { MessageEnvelope } from '../../core/envelope/message-envelope.js';
 import { createJobIdGenerator } from '../../core/jobs/job-ids.js';
 import { jobRecordFromEnvelope } from '../../core/jobs/job-record-from-envelope.js';
 import { JobsTable } from '../../core/jobs/jobs-table.js';
 import { benchJobRequest } from './bench-job.js';
 import { runClosedLoop } from './closed-loop.js';
+import { sendEnvelopeBatch } from './send-envelope-batch.js';
 import type {
   CeilingPoint,
   SubmitPathCall,
@@ -54,21 +50,8 @@ export async function runSubmitPathCeiling(
     };
   };
   const sendBatch = async (envelopes: MessageEnvelope[]): Promise<string[]> => {
-    const response = await clients.sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: task.queueUrl,
-        Entries: envelopes.map((e, i) => ({
-          Id: String(i),
-          MessageBody: encodeEnvelope(e),
-          MessageGroupId: messageGroupId(e),
-          MessageDeduplicationId: e.jobId,
-        })),
-      }),
-    );
-    if ((response.Failed ?? []).length > 0) throw new Error('SendMessageBatch entries failed');
-    return envelopes.map(
-      (_, i) => response.Successful?.find((s) => s.Id === String(i))?.SequenceNumber ?? '0',
-    );
+    const sequenceNumbers = await sendEnvelopeBatch(clients.sqs, task.queueUrl, envelopes);
+    return sequenceNumbers.map((sequenceNumber) => sequenceNumber ?? '0');
   };
   const putRecord = async (e: MessageEnvelope, sequenceNumber: string): Promise<void> => {
     const created = await table.create(
