@@ -1,14 +1,8 @@
 import type { BulkSubmitResult, Job, JobState } from '@sluice/client';
 import type { InvalidLine } from '../input/jsonl-job-reader.js';
+import { ReasonTally } from './reason-tally.js';
 
-/** Refs shown per rejection reason; the rest are counted. */
-const REFS_SHOWN_PER_REASON = 5;
 const MS_PER_SECOND = 1_000;
-
-interface RejectionGroup {
-  count: number;
-  refs: string[];
-}
 
 /**
  * Tallies a `submit-many` run: accepted items, duplicates, rejections
@@ -29,7 +23,7 @@ export class BulkSummary {
   rejected = 0;
   /** How long the submit phase took (set when it ends). */
   elapsedMs = 0;
-  readonly #reasons = new Map<string, RejectionGroup>();
+  readonly #reasons = new ReasonTally();
   readonly #states = new Map<JobState, number>();
 
   /** Counts one answer of the stream. */
@@ -67,11 +61,7 @@ export class BulkSummary {
       `accepted ${this.accepted} (duplicates ${this.duplicates}), rejected ${this.rejected}` +
         ` in ${(elapsedMs / MS_PER_SECOND).toFixed(2)} s (${this.#rate(elapsedMs)} jobs/s)`,
     ];
-    for (const [reason, group] of this.#reasons) {
-      const more = group.count - group.refs.length;
-      const refs = group.refs.join(', ') + (more > 0 ? ` and ${more} more` : '');
-      lines.push(`  rejected ${group.count}× ${reason} — ${refs}`);
-    }
+    lines.push(...this.#reasons.lines('rejected'));
     if (this.#states.size > 0) {
       const states = [...this.#states].map(([state, count]) => `${state} ${count}`).join(', ');
       lines.push(`finished: ${states}`);
@@ -86,7 +76,7 @@ export class BulkSummary {
       accepted: this.accepted,
       duplicates: this.duplicates,
       rejected: this.rejected,
-      rejections: [...this.#reasons].map(([reason, group]) => ({ reason, ...group })),
+      rejections: this.#reasons.toJson('refs'),
       elapsedMs,
       jobsPerSecond: this.#rate(elapsedMs),
       ...(this.#states.size > 0 ? { states: Object.fromEntries(this.#states) } : {}),
@@ -95,10 +85,7 @@ export class BulkSummary {
 
   #reject(reason: string, ref: string): void {
     this.rejected += 1;
-    const group = this.#reasons.get(reason) ?? { count: 0, refs: [] };
-    group.count += 1;
-    if (group.refs.length < REFS_SHOWN_PER_REASON) group.refs.push(ref);
-    this.#reasons.set(reason, group);
+    this.#reasons.add(reason, ref);
   }
 
   #rate(elapsedMs: number): number {

@@ -1,7 +1,5 @@
 import type { SluiceClientError } from '@sluice/client';
-
-/** Job ids shown per refusal reason; the rest are counted. */
-const IDS_SHOWN_PER_REASON = 5;
+import { ReasonTally } from './reason-tally.js';
 
 /**
  * What a bulk retry did with one listed job: `retried` (a new job now),
@@ -14,11 +12,6 @@ const IDS_SHOWN_PER_REASON = 5;
  * ```
  */
 export type RetryOutcome = 'retried' | 'duplicate' | 'skipped' | 'refused';
-
-interface RefusalGroup {
-  count: number;
-  jobIds: string[];
-}
 
 /**
  * Tallies a bulk `sluice retry`: jobs retried now, jobs an earlier retry had
@@ -42,7 +35,7 @@ export class RetrySummary {
   refused = 0;
   /** Pages of the listing read so far. */
   pages = 0;
-  readonly #reasons = new Map<string, RefusalGroup>();
+  readonly #reasons = new ReasonTally();
 
   /** Counts a job listed by the filter (before it is retried or skipped). */
   addListed(count: number): void {
@@ -59,11 +52,7 @@ export class RetrySummary {
   /** Counts a job the front refused to retry, under its reason. */
   refuse(jobId: string, error: SluiceClientError): void {
     this.refused += 1;
-    const reason = `${error.codeName}: ${error.details}`;
-    const group = this.#reasons.get(reason) ?? { count: 0, jobIds: [] };
-    group.count += 1;
-    if (group.jobIds.length < IDS_SHOWN_PER_REASON) group.jobIds.push(jobId);
-    this.#reasons.set(reason, group);
+    this.#reasons.add(`${error.codeName}: ${error.details}`, jobId);
   }
 
   /** The running figures on one line (progress on a stream that is not a terminal). */
@@ -81,11 +70,7 @@ export class RetrySummary {
         `${this.refused} refused, ${this.skipped} skipped (retries of earlier jobs)` +
         ` — ${this.listed} listed in ${this.pages} pages`,
     ];
-    for (const [reason, group] of this.#reasons) {
-      const more = group.count - group.jobIds.length;
-      const ids = group.jobIds.join(', ') + (more > 0 ? ` and ${more} more` : '');
-      lines.push(`  refused ${group.count}× ${reason} — ${ids}`);
-    }
+    lines.push(...this.#reasons.lines('refused'));
     if (this.skipped > 0) {
       lines.push(
         '  skipped jobs are retries that failed again; --include-retries retries them too',
@@ -103,7 +88,7 @@ export class RetrySummary {
       duplicates: this.duplicates,
       skipped: this.skipped,
       refused: this.refused,
-      refusals: [...this.#reasons].map(([reason, group]) => ({ reason, ...group })),
+      refusals: this.#reasons.toJson('jobIds'),
     };
   }
 }
