@@ -7,6 +7,7 @@ import type { SQSEvent } from 'aws-lambda';
 import type { ChannelQueues } from '../core/aws/queue-directory.js';
 import { encodeEnvelope } from '../core/envelope/message-envelope.js';
 import { buildSqsEvent } from '../local/runner/build-sqs-event.js';
+import { isEmfLine, parseEmfLine } from './testing/parse-emf-line.js';
 import { RUNTIME_NODE } from '../test/support/runtime-node.js';
 import {
   keyOf,
@@ -26,7 +27,7 @@ for await (const chunk of process.stdin) input += chunk;
 const deadline = Date.now() + 30000;
 const context = { awsRequestId: 'bundle-test', getRemainingTimeInMillis: () => deadline - Date.now() };
 const response = await handler(JSON.parse(input), context);
-process.stdout.write(JSON.stringify(response ?? null));
+process.stdout.write(JSON.stringify(response ?? null) + '\\n');
 process.exit(0);
 `;
 
@@ -66,8 +67,20 @@ afterAll(async () => {
   await rm(outdir, { recursive: true, force: true });
 });
 
+/** What a bundle's process wrote to stdout: its EMF lines, and its response (the last other line). */
+interface BundleOutput {
+  response: unknown;
+  emfLines: string[];
+}
+
+function splitStdout(stdout: string): BundleOutput {
+  const lines = stdout.split('\n').filter((line) => line !== '');
+  const other = lines.filter((line) => !isEmfLine(line));
+  return { response: JSON.parse(other.at(-1) ?? 'undefined'), emfLines: lines.filter(isEmfLine) };
+}
+
 /** Runs a bundled handler in its own process, as Lambda would, configured only by environment. */
-function invokeBundle(name: string, event: SQSEvent): Promise<unknown> {
+function invokeBundle(name: string, event: SQSEvent): Promise<BundleOutput> {
   const prefix = queues.queueUrl
     .split('/')
     .at(-1)!
@@ -98,7 +111,7 @@ function invokeBundle(name: string, event: SQSEvent): Promise<unknown> {
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code) => {
-      if (code === 0) resolve(JSON.parse(stdout));
+      if (code === 0) resolve(splitStdout(stdout));
       else reject(new Error(`bundle ${name} exited ${String(code)}: ${stderr}`));
     });
   });
@@ -110,7 +123,7 @@ describe('bundled Lambda handlers', () => {
     await sendJob(bed, queues, envelope);
     const event = await receiveEvent(bed, queues.queueUrl, 1);
 
-    const response = await invokeBundle('consumer', event);
+    const { response } = await invokeBundle('consumer', event);
 
     expect(response).toEqual({ batchItemFailures: [] });
     const record = await bed.table.get(keyOf(envelope));
@@ -120,6 +133,26 @@ describe('bundled Lambda handlers', () => {
     );
   });
 
+  it("the consumer bundle writes its job's metrics to stdout in CloudWatch EMF", async () => {
+    const envelope = testEnvelope('echo', {});
+    await sendJob(bed, queues, envelope);
+    const event = await receiveEvent(bed, queues.queueUrl, 1);
+
+    const { emfLines } = await invokeBundle('consumer', event);
+
+    expect(emfLines).toHaveLength(1);
+    const line = parseEmfLine(emfLines[0]!);
+    expect(line.namespace).toBe('Sluice');
+    expect(line.fields.jobId).toBe(envelope.jobId);
+    expect(Object.keys(line.metrics).sort()).toEqual([
+      'Attempts',
+      'Jobs',
+      'QueueWaitMs',
+      'RunTimeMs',
+    ]);
+    expect(line.dimensionSets).toContainEqual({ channel: 'default', outcome: 'succeeded' });
+  });
+
   it('the dead-letter bundle dead-letters a job configured only by its environment', async () => {
     const envelope = testEnvelope('echo', {});
     const event = buildSqsEvent(
@@ -127,7 +160,7 @@ describe('bundled Lambda handlers', () => {
       { queueArn: 'arn:aws:sqs:us-east-1:000000000000:dlq.fifo', region: TEST_REGION },
     );
 
-    const response = await invokeBundle('dead-letter', event);
+    const { response } = await invokeBundle('dead-letter', event);
 
     expect(response).toEqual({ batchItemFailures: [] });
     expect((await bed.table.get(keyOf(envelope)))?.state).toBe('DEAD_LETTERED');

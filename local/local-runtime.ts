@@ -11,6 +11,7 @@ import { startEmbeddedEmulators, type EmbeddedEmulators } from './emulators/embe
 import { startManagedProcess, type ManagedProcess } from './process/managed-process.js';
 import { provisionResources } from './provision/provision-resources.js';
 import type { ConsumerTunables } from '../functions/consumer/consumer-tunables.js';
+import type { JobMetricsSink } from '../functions/consumer/job-metrics.js';
 import type { ProcessorRegistry } from '../functions/processors/processor.js';
 import { createChannelHandlers } from './runner/channel-handlers.js';
 import type { EventSourceMetrics } from './runner/event-source-metrics.js';
@@ -51,6 +52,11 @@ export interface LocalRuntimeOptions {
   consumerTunables?: Partial<ConsumerTunables>;
   /** Extra environment for the front process (its tunables; `SLUICE_AUTH` defaults to `open`). */
   frontEnv?: NodeJS.ProcessEnv;
+  /**
+   * Where the consumers' metric lines go, in CloudWatch EMF as on Lambda
+   * (default: dropped).
+   */
+  onJobMetrics?: JobMetricsSink;
   /** Where child output lines go (default: dropped). */
   onOutput?: (line: string) => void;
   logger: Logger;
@@ -188,6 +194,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           logger: options.logger,
           processors: options.processors,
           tunables: options.consumerTunables,
+          metrics: options.onJobMetrics,
         }),
       });
     } catch (error) {

@@ -34,6 +34,8 @@ const runtime = await startLocalRuntime({
   logger,
   frontEnv: { SLUICE_AUTH: auth },
   onOutput: (line) => process.stderr.write(`${line}\n`),
+  // Each job attempt's metrics, in the EMF a consumer writes on Lambda (same names and units).
+  onJobMetrics: (line) => process.stdout.write(`${line}\n`),
 });
 
 function authLines(): string[] {

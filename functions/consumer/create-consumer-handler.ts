@@ -11,6 +11,7 @@ import {
   type MessageOutcome,
 } from './execute-job-message.js';
 import { groupRecordsByMessageGroup } from './group-records.js';
+import type { JobMetricsSink } from './job-metrics.js';
 import { QueueVisibilityTimeout } from './queue-visibility-timeout.js';
 import { VisibilityHeartbeat } from './visibility-heartbeat.js';
 
@@ -29,7 +30,11 @@ export interface ConsumerHandlerDeps {
   /** Uniform in [0, 1) for retry jitter; default `Math.random`. */
   random?: () => number;
   tunables?: Partial<ConsumerTunables>;
+  /** Where the EMF line of each processor attempt goes (default: nowhere). */
+  metrics?: JobMetricsSink;
 }
+
+const DROP_METRICS: JobMetricsSink = () => undefined;
 
 /** The part of Lambda's context a consumer reads. */
 export type ConsumerInvocationContext = Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>;
@@ -65,6 +70,7 @@ export function createConsumerHandler(deps: ConsumerHandlerDeps): ConsumerHandle
     random: deps.random ?? Math.random,
     tunables: { ...DEFAULT_CONSUMER_TUNABLES, ...deps.tunables },
     logger: deps.logger,
+    metrics: deps.metrics ?? DROP_METRICS,
   };
   const queueVisibility = new QueueVisibilityTimeout({
     sqs: deps.sqs,

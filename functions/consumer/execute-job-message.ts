@@ -2,6 +2,7 @@ import type { SQSRecord } from 'aws-lambda';
 import type { Channel } from '../../core/channels/channel-config.js';
 import type { MessageEnvelope } from '../../core/envelope/message-envelope.js';
 import { inProcessSpan } from '../../core/telemetry/messaging-spans.js';
+import { traceIdOf } from '../../core/telemetry/trace-context.js';
 import { jobErrorLogFields, type JobKey, type JobRecord } from '../../core/jobs/job.js';
 import type { JobsTable } from '../../core/jobs/jobs-table.js';
 import { isTerminal } from '../../core/jobs/state-machine.js';
@@ -11,6 +12,7 @@ import { decodeJobMessage } from '../shared/decode-job-message.js';
 import { RPC_CODE } from '../shared/rpc-codes.js';
 import { claimJob } from './claim-job.js';
 import type { ConsumerTunables } from './consumer-tunables.js';
+import { jobAttemptLine, type JobMetricsSink, type JobOutcome } from './job-metrics.js';
 import { ProgressReporter } from './progress-reporter.js';
 import { retryDelaySeconds } from './retry-delay.js';
 import { runProcessor, type ProcessorResult } from './run-processor.js';
@@ -38,7 +40,16 @@ export interface JobMessageDeps {
   random: () => number;
   tunables: ConsumerTunables;
   logger: Logger;
+  /** Receives one EMF line per processor attempt. */
+  metrics: JobMetricsSink;
 }
+
+/** The `outcome` dimension of each kind of processor result. */
+const OUTCOME_OF_RESULT: Record<ProcessorResult['kind'], JobOutcome> = {
+  succeeded: 'succeeded',
+  failed: 'failed',
+  transient: 'retried',
+};
 
 const DELETE: MessageOutcome = { kind: 'delete' };
 
@@ -170,6 +181,18 @@ async function executeJob(
         });
   const version = await progress.close();
   const durationMs = deps.clock() - startedAt;
+  deps.metrics(
+    jobAttemptLine({
+      channel: deps.channel.name,
+      outcome: OUTCOME_OF_RESULT[result.kind],
+      jobId: envelope.jobId,
+      traceId: traceIdOf(envelope.traceparent),
+      acceptedAt: envelope.createdAt,
+      startedAt,
+      runTimeMs: durationMs,
+      attempt: running.attempts,
+    }),
+  );
   return recordOutcome({
     record,
     key,

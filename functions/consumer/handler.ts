@@ -21,6 +21,8 @@ const consumer = lazily(async (): Promise<ConsumerHandler> => {
     queueUrl: queues.queueUrl,
     processors: PROCESSORS,
     logger,
+    // CloudWatch Logs turns EMF lines on a function's stdout into metrics.
+    metrics: (line) => process.stdout.write(`${line}\n`),
   });
 });
 
@@ -29,7 +31,9 @@ const consumer = lazily(async (): Promise<ConsumerHandler> => {
  * FIFO event source mapping with `ReportBatchItemFailures`. Its dependencies
  * are built on the first invocation (one GetQueueUrl per queue) and kept for
  * the instance's life, and so is its tracing (from the `OTEL_*` variables;
- * spans are exported before each invocation returns).
+ * spans are exported before each invocation returns). Each processor
+ * attempt writes one EMF line (`Jobs`, `QueueWaitMs`, `RunTimeMs`,
+ * `Attempts` in namespace `Sluice`) to stdout.
  *
  * @example
  * ```ts

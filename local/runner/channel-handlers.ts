@@ -3,6 +3,7 @@ import type { JobsTable } from '../../core/jobs/jobs-table.js';
 import type { Logger } from '../../core/logging/logger.js';
 import type { ConsumerTunables } from '../../functions/consumer/consumer-tunables.js';
 import { createConsumerHandler } from '../../functions/consumer/create-consumer-handler.js';
+import type { JobMetricsSink } from '../../functions/consumer/job-metrics.js';
 import { createDeadLetterHandler } from '../../functions/dead-letter/create-dead-letter-handler.js';
 import type { ProcessorRegistry } from '../../functions/processors/processor.js';
 import { PROCESSORS } from '../../functions/processors/processor-registry.js';
@@ -17,6 +18,8 @@ export interface ChannelHandlersOptions {
   processors?: ProcessorRegistry;
   tunables?: Partial<ConsumerTunables>;
   clock?: () => number;
+  /** Where the consumers' EMF lines go (default: nowhere). */
+  metrics?: JobMetricsSink;
 }
 
 /**
@@ -41,6 +44,7 @@ export function createChannelHandlers(options: ChannelHandlersOptions): EventSou
         logger: options.logger.child({ handler: 'consumer' }),
         clock: options.clock,
         tunables: options.tunables,
+        metrics: options.metrics,
       }),
     deadLetter: (channel) =>
       createDeadLetterHandler({
