@@ -1,5 +1,5 @@
 import { trace } from '@opentelemetry/api';
-import { pino, type Logger as PinoLogger } from 'pino';
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 
 /**
  * A structured logger: JSON, one event a line, with context fields (job id,
@@ -10,7 +10,8 @@ export type Logger = PinoLogger;
 
 /**
  * Creates the process's root logger. `SLUICE_LOG_LEVEL` sets the level
- * (default `info`; `silent` turns logging off, as tests do).
+ * (default `info`; `silent` turns logging off, as tests do). Lines go to
+ * stdout unless a `destination` is given (a test reading its lines).
  *
  * @example
  * ```ts
@@ -21,13 +22,15 @@ export type Logger = PinoLogger;
 export function createLogger(
   component: string,
   level = process.env.SLUICE_LOG_LEVEL ?? 'info',
+  destination?: DestinationStream,
 ): Logger {
-  return pino({
+  const options = {
     level,
     base: { component },
     timestamp: pino.stdTimeFunctions.isoTime,
     mixin: traceFields,
-  });
+  };
+  return destination === undefined ? pino(options) : pino(options, destination);
 }
 
 /**
