@@ -2,7 +2,13 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { credentials, Metadata, status } from '@grpc/grpc-js';
 import { startManagedProcess } from '../local/process/managed-process.js';
-import { JobServiceClient, type SubmitJobResponse } from '../proto/gen/ts/sluice/v1/job_service.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  JobServiceClient,
+  type ListJobsResponse,
+  type SubmitJobResponse,
+} from '../proto/gen/ts/sluice/v1/job_service.js';
+import { KEYS_TABLE_SCHEMA, PAGE_TOKEN_SECRET_ITEM } from '../core/keys/keys-table-schema.js';
 import { ApiKeyStore } from '../core/keys/api-key-store.js';
 import { startAwsTestBed, type AwsTestBed } from './testing/aws-test-bed.js';
 import { failureOf, submitRequest, unary } from './testing/front-test-bed.js';
@@ -101,6 +107,64 @@ describe('container/main.ts', () => {
     } finally {
       client.close();
       await front.stop();
+    }
+  });
+
+  it('gives every front on the same tables one page-token key: a page token from one front pages on another', async () => {
+    const { SLUICE_PAGE_TOKEN_SECRET: _unset, ...shared } = env;
+    const start = () =>
+      startManagedProcess({
+        name: 'front',
+        nodeArgs: ['--import', 'tsx', MAIN],
+        env: { ...shared, SLUICE_LOG_LEVEL: 'silent' },
+      });
+    // Started together, so both may find no key and race to create it.
+    const fronts = await Promise.all([start(), start()]);
+    const clients = fronts.map(
+      (front) =>
+        new JobServiceClient(
+          `127.0.0.1:${String(front.ready.grpcPort)}`,
+          credentials.createInsecure(),
+        ),
+    );
+    try {
+      const [first, second] = clients as [JobServiceClient, JobServiceClient];
+      const attributes = { run: 'two-fronts' };
+      const submitted: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const ack = await unary<SubmitJobResponse>((callback) =>
+          first.submitJob(submitRequest({ attributes }), callback),
+        );
+        submitted.push(ack.jobId);
+      }
+      const listed: string[] = [];
+      let pageToken = '';
+      let page = 0;
+      do {
+        // Alternate fronts, as a load balancer may: each page's token was issued by the other one.
+        const client = page % 2 === 0 ? first : second;
+        const response = await unary<ListJobsResponse>((callback) =>
+          client.listJobs(
+            { channel: '', states: [], type: '', groupKey: '', attributes, pageSize: 1, pageToken },
+            callback,
+          ),
+        );
+        listed.push(...response.jobs.map((job) => job.jobId));
+        pageToken = response.nextPageToken;
+        page++;
+      } while (pageToken !== '');
+      expect(page).toBeGreaterThan(2);
+      expect(listed.sort()).toEqual(submitted.sort());
+      const { Item } = await bed.clients.documents.send(
+        new GetCommand({
+          TableName: keysTableNameOf(bed.resources),
+          Key: { [KEYS_TABLE_SCHEMA.partitionKey]: PAGE_TOKEN_SECRET_ITEM.keyId },
+        }),
+      );
+      expect(typeof Item?.[PAGE_TOKEN_SECRET_ITEM.secretAttribute]).toBe('string');
+    } finally {
+      for (const client of clients) client.close();
+      await Promise.all(fronts.map((front) => front.stop()));
     }
   });
 

@@ -9,6 +9,7 @@ import { JobsTable } from '../core/jobs/jobs-table.js';
 import { createLogger } from '../core/logging/logger.js';
 import { ApiKeyAuthenticator } from './auth/api-key-authenticator.js';
 import { ApiKeyStore } from '../core/keys/api-key-store.js';
+import { PageTokenSecretStore } from './list/page-token-secret-store.js';
 import type { Authenticator } from './auth/authenticator.js';
 import { OpenAuthenticator } from './auth/open-authenticator.js';
 import { LeasedRateLimiter } from './limits/leased-rate-limiter.js';
@@ -106,6 +107,13 @@ logger.info(
 const front = await (async () => {
   try {
     const queues = await resolveChannelQueues(clients.sqs, CHANNELS, config.resources.queuePrefix);
+    // One key for every front of the deployment: the configured one, or the keys table's.
+    const pageTokenSecret =
+      config.pageTokenSecret ??
+      (await new PageTokenSecretStore({
+        client: clients.documents,
+        tableName: keysTableNameOf(config.resources),
+      }).ensure());
     return await startFront({
       sqs: clients.sqs,
       dynamodb: clients.dynamodb,
@@ -129,7 +137,7 @@ const front = await (async () => {
       grpc: config.grpc,
       limits: config.limits,
       submitRate: config.submitRate,
-      pageTokenSecret: config.pageTokenSecret,
+      pageTokenSecret,
       submitLimiter,
       shutdownGraceMs: config.shutdownGraceMs,
       protoDir: config.protoDir,

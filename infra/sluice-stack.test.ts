@@ -14,7 +14,11 @@ import {
 } from '../core/channels/channel-config.js';
 import { CHANNELS } from '../core/channels/channels.js';
 import { JOBS_TABLE_SCHEMA, jobsTableDefinition } from '../core/jobs/table-schema.js';
-import { KEYS_TABLE_SCHEMA, keysTableDefinition } from '../core/keys/keys-table-schema.js';
+import {
+  KEYS_TABLE_SCHEMA,
+  PAGE_TOKEN_SECRET_ITEM,
+  keysTableDefinition,
+} from '../core/keys/keys-table-schema.js';
 import { LIMITS_TABLE_SCHEMA, limitsTableDefinition } from '../core/limits/limits-table-schema.js';
 import { OLDEST_MESSAGE_AGE_ALARM_SECONDS } from './constructs/channel-alarms.js';
 import {
@@ -48,6 +52,7 @@ interface PolicyStatementJson {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: unknown;
 }
 
 interface PolicyDocumentJson {
@@ -120,18 +125,22 @@ function policyDocuments(): { owner: string; document: PolicyDocumentJson }[] {
   return [...managed, ...inline];
 }
 
-/** What a role may do: action → the resources it may do it on (sorted). */
+/** The statements of the policies attached to a role. */
+function statementsOf(roleId: string): PolicyDocumentJson['Statement'] {
+  return resources('AWS::IAM::Policy')
+    .filter(([, policy]) =>
+      (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId),
+    )
+    .flatMap(([, policy]) => (policy.Properties.PolicyDocument as PolicyDocumentJson).Statement);
+}
+
 function grantsOf(roleId: string): Record<string, string[]> {
   const grants: Record<string, Set<string>> = {};
-  for (const [, policy] of resources('AWS::IAM::Policy')) {
-    const roles = policy.Properties.Roles as { Ref: string }[];
-    if (!roles.some((role) => role.Ref === roleId)) continue;
-    for (const statement of (policy.Properties.PolicyDocument as PolicyDocumentJson).Statement) {
-      for (const action of asArray(statement.Action)) {
-        grants[action] ??= new Set();
-        for (const resource of asArray(statement.Resource)) {
-          grants[action].add(resourceName(resource));
-        }
+  for (const statement of statementsOf(roleId)) {
+    for (const action of asArray(statement.Action)) {
+      grants[action] ??= new Set();
+      for (const resource of asArray(statement.Resource)) {
+        grants[action].add(resourceName(resource));
       }
     }
   }
@@ -363,17 +372,50 @@ describe('IAM', () => {
       ),
       ...tableGrants,
       'dynamodb:GetItem': [table, keysTable].sort(),
+      'dynamodb:PutItem': [table, keysTable].sort(),
       'dynamodb:UpdateItem': [table, limitsTableId()].sort(),
     });
   });
 
-  it('lets the front only read the keys table: one GetItem per key, no write, Query or Scan', () => {
+  it('lets the front read keys and write only the page-token item of the keys table (LeadingKeys), no Query or Scan', () => {
     const roleId = logicalId(sluice.stack.front!.service.taskDefinition.taskRole);
     const keysTable = logicalId(sluice.stack.keysTable.table);
-    const onKeys = Object.entries(grantsOf(roleId))
-      .filter(([, tables]) => tables.includes(keysTable))
-      .map(([action]) => action);
-    expect(onKeys).toEqual(['dynamodb:GetItem']);
+    const onKeys = statementsOf(roleId).filter((statement) =>
+      asArray(statement.Resource).some((resource) => resourceName(resource) === keysTable),
+    );
+    const unconditional = onKeys.filter((statement) => statement.Condition === undefined);
+    expect(unconditional.flatMap((statement) => asArray(statement.Action))).toEqual([
+      'dynamodb:GetItem',
+    ]);
+    const conditional = onKeys.filter((statement) => statement.Condition !== undefined);
+    expect(
+      conditional.map((statement) => [asArray(statement.Action).sort(), statement.Condition]),
+    ).toEqual([
+      [
+        ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        {
+          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [PAGE_TOKEN_SECRET_ITEM.keyId] },
+        },
+      ],
+    ]);
+  });
+
+  it('shares one page-token key among front tasks without Secrets Manager: no secret, no endpoint for it, nothing in the task environment', () => {
+    expect(resources('AWS::SecretsManager::Secret')).toEqual([]);
+    const endpoints = resources('AWS::EC2::VPCEndpoint').map(([, endpoint]) =>
+      JSON.stringify(endpoint.Properties.ServiceName),
+    );
+    expect(endpoints.length).toBeGreaterThan(0);
+    for (const service of endpoints) expect(service).not.toMatch(/secretsmanager|ssm/);
+    const [, task] = resources('AWS::ECS::TaskDefinition')[0] ?? [];
+    const containers = task?.Properties.ContainerDefinitions as {
+      Environment?: { Name: string }[];
+      Secrets?: unknown;
+    }[];
+    for (const container of containers) {
+      expect(container.Secrets).toBeUndefined();
+      expect(container.Environment?.map((e) => e.Name)).not.toContain('SLUICE_PAGE_TOKEN_SECRET');
+    }
   });
 
   it('gives the functions no access to the keys table', () => {

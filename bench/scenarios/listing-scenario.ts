@@ -11,6 +11,7 @@ import {
 } from '../../container/list/job-lister.js';
 import { parseListJobsQuery } from '../../container/list/list-jobs-query.js';
 import { PageTokenCodec } from '../../container/list/page-token-codec.js';
+import { generatePageTokenSecret } from '../../container/list/page-token-secret-store.js';
 import { startFrontTestBed, unary } from '../../container/testing/front-test-bed.js';
 import { DEFAULT_SUBMIT_LIMITS } from '../../core/validation/limits.js';
 import {
@@ -127,7 +128,7 @@ export async function runListingScenario(options: { jobs: number }): Promise<Sce
     const lister = new JobLister({
       table: bed.table,
       channels: CHANNELS,
-      tokens: new PageTokenCodec(),
+      tokens: new PageTokenCodec({ secret: generatePageTokenSecret() }),
     });
     const listings: [string, Partial<ListJobsRequest>][] = [
       ['tenant', {}],

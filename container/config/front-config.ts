@@ -205,7 +205,7 @@ export interface FrontConfig {
   limits: SubmitLimits;
   /** Per-tenant submit rate on this front; unset: unlimited (`SLUICE_SUBMIT_RATE_PER_TENANT=0`). */
   submitRate: SubmitRate | undefined;
-  /** The key of ListJobs page-token MACs; unset: the built-in one (see `PageTokenCodec`). */
+  /** The key of ListJobs page-token MACs; unset: the deployment's, kept in the keys table (`PageTokenSecretStore`). */
   pageTokenSecret: string | undefined;
 }
 

@@ -95,7 +95,7 @@ function matchesAttributes(record: JobRecord, attributes: readonly [string, stri
  *
  * @example
  * ```ts
- * const lister = new JobLister({ table, channels: CHANNELS, tokens: new PageTokenCodec() });
+ * const lister = new JobLister({ table, channels: CHANNELS, tokens: new PageTokenCodec({ secret }) });
  * const page = await lister.list('acme', parseListJobsQuery(request, CHANNELS, limits));
  * ```
  */

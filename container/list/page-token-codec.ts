@@ -4,16 +4,6 @@ import { JOB_ID_PATTERN } from '../../core/jobs/job-ids.js';
 import { LIST_TIME_DIGITS } from '../../core/jobs/job-indexes.js';
 import type { ListJobsFilter } from './list-jobs-query.js';
 
-/**
- * The key of page-token MACs when `SLUICE_PAGE_TOKEN_SECRET` is unset. Tokens
- * must verify on every front task and after a restart, so the key is never a
- * per-process random value. Their safety does not rest on this key being
- * secret: a listing reads only partitions built from the caller's own
- * tenant (never from the token), so a forged position can only skip within
- * the caller's own jobs; the MAC makes tampering and reuse under another
- * tenant or filter detectable, which a deployment's own secret makes unforgeable.
- */
-export const DEFAULT_PAGE_TOKEN_SECRET = 'sluice-page-token-v1';
 /** The token format's version. */
 const TOKEN_VERSION = 1;
 /** Bytes of the filter digest and of the MAC in a token. */
@@ -50,10 +40,14 @@ function isCursor(value: unknown): value is string {
  * issued for, and a MAC over both: a changed byte, another tenant's token
  * or a token reused with another filter is refused with INVALID_ARGUMENT
  * naming `page_token`. Decoded positions are checked again (shape, count).
+ * The key must be the same on every front of a deployment (see
+ * `PageTokenSecretStore`). A forged token could only move within the
+ * caller's own jobs: the partitions read are built from the caller's
+ * tenant, never from the token.
  *
  * @example
  * ```ts
- * const codec = new PageTokenCodec({ secret: process.env.SLUICE_PAGE_TOKEN_SECRET });
+ * const codec = new PageTokenCodec({ secret: await secrets.ensure() });
  * const token = codec.encode('acme', filter, cursors);
  * codec.decode('acme', filter, token, cursors.length); // the same cursors
  * ```
@@ -61,8 +55,8 @@ function isCursor(value: unknown): value is string {
 export class PageTokenCodec {
   readonly #secret: string;
 
-  constructor(options: { secret?: string } = {}) {
-    this.#secret = options.secret ?? DEFAULT_PAGE_TOKEN_SECRET;
+  constructor(options: { secret: string }) {
+    this.#secret = options.secret;
   }
 
   /** The token of the next page. */

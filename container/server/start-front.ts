@@ -24,6 +24,7 @@ import { JobSubmitter } from '../submit/job-submitter.js';
 import { ChannelListing } from '../channels/channel-listing.js';
 import { JobLister } from '../list/job-lister.js';
 import { PageTokenCodec } from '../list/page-token-codec.js';
+import { generatePageTokenSecret } from '../list/page-token-secret-store.js';
 import { JobRetrier } from '../retry/job-retrier.js';
 import { WatchHub } from '../watch/watch-hub.js';
 import { startWebServer, type WebServer } from '../web/start-web-server.js';
@@ -123,7 +124,12 @@ export interface FrontOptions {
   shutdownGraceMs?: number;
   /** Where `sluice/v1/job_service.proto` is (found automatically when unset). */
   protoDir?: string;
-  /** The key of ListJobs page-token MACs (`SLUICE_PAGE_TOKEN_SECRET`); see `PageTokenCodec`. */
+  /**
+   * The key of ListJobs page-token MACs, the same on every front of a
+   * deployment (`container/main.ts` passes `SLUICE_PAGE_TOKEN_SECRET` or the
+   * keys table's, `PageTokenSecretStore`); unset: a random key of this front
+   * alone, whose tokens no other front (or restart) accepts.
+   */
   pageTokenSecret?: string;
   /**
    * The DynamoDB client under `table`, so its calls are in the metrics
@@ -279,7 +285,9 @@ export async function startFront(options: FrontOptions): Promise<RunningFront> {
     lister: new JobLister({
       table: options.table,
       channels,
-      tokens: new PageTokenCodec({ secret: options.pageTokenSecret }),
+      tokens: new PageTokenCodec({
+        secret: options.pageTokenSecret ?? generatePageTokenSecret(),
+      }),
     }),
     retrier: new JobRetrier({ table: options.table, submitter }),
     channelListing: new ChannelListing({ sqs: options.sqs, channels, queues: options.queues }),

@@ -26,6 +26,20 @@ export const KEYS_TABLE_SCHEMA = Object.freeze({
   listedAttributes: Object.freeze(['tenant', 'role', 'label', 'createdAt', 'revokedAt']),
 });
 
+/**
+ * The one item of the keys table that is not an API key: the deployment's
+ * ListJobs page-token key (`PageTokenSecretStore`), shared by every front
+ * task. Its id is not 16 hex digits, so no presented key ever looks it up,
+ * and it has no `listPartition`, so no key listing shows it. The front may
+ * write this item only (IAM `dynamodb:LeadingKeys`).
+ */
+export const PAGE_TOKEN_SECRET_ITEM = Object.freeze({
+  /** Its `keyId`. */
+  keyId: 'page-token-secret',
+  /** The attribute holding the key (base64url of random bytes). */
+  secretAttribute: 'secret',
+});
+
 /** The one value of `listPartition`. */
 export const LISTING_PARTITION = 'keys';
 

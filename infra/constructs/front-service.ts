@@ -182,6 +182,8 @@ export class FrontService extends Construct {
     this.#grantQueueAccess(taskDefinition.taskRole, props.channelQueues);
     props.jobsTable.grantJobAccess(taskDefinition.taskRole);
     props.keysTable.grantKeyLookup(taskDefinition.taskRole);
+    // The page-token key lives in the keys table (through the free gateway endpoint), not in Secrets Manager.
+    props.keysTable.grantPageTokenSecret(taskDefinition.taskRole);
     props.jobsTable.grantListing(taskDefinition.taskRole);
     props.limitsTable.grantTokenLeases(taskDefinition.taskRole);
     taskDefinition.addContainer(CONTAINER_NAME, {
@@ -221,7 +223,7 @@ export class FrontService extends Construct {
     Validations.of(taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason:
-        'The environment holds resource names, ports and tunables only; the front has no secrets (API keys are verified against hashes in the keys table).',
+        'The environment holds resource names, ports and tunables only; the front has no secret in it (API keys are verified against hashes in the keys table, and the page-token key is read from that table at start).',
     });
 
     const loadBalancerGroup = new SecurityGroup(this, 'LoadBalancerSecurityGroup', {

@@ -7,10 +7,10 @@ import {
   TableEncryption,
   type ITable,
 } from 'aws-cdk-lib/aws-dynamodb';
-import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { grantTableActions } from './grant-table-actions.js';
-import { KEYS_TABLE_SCHEMA } from '../../core/keys/keys-table-schema.js';
+import { KEYS_TABLE_SCHEMA, PAGE_TOKEN_SECRET_ITEM } from '../../core/keys/keys-table-schema.js';
 
 /**
  * What the front does with the keys table: look a presented key up by its id
@@ -19,6 +19,13 @@ import { KEYS_TABLE_SCHEMA } from '../../core/keys/keys-table-schema.js';
  * credentials.
  */
 export const KEYS_TABLE_LOOKUP_ACTIONS = Object.freeze(['dynamodb:GetItem']);
+
+/**
+ * What the front does with the one page-token item (`PAGE_TOKEN_SECRET_ITEM`):
+ * create it once if absent (a conditional PutItem) and read it. Only that
+ * item: the grant's condition is `dynamodb:LeadingKeys` = its key id.
+ */
+export const PAGE_TOKEN_SECRET_ACTIONS = Object.freeze(['dynamodb:GetItem', 'dynamodb:PutItem']);
 
 /** Properties of `KeysTableResource`. */
 export interface KeysTableResourceProps {
@@ -82,5 +89,27 @@ export class KeysTableResource extends Construct {
    */
   grantKeyLookup(grantee: IGrantable): Grant {
     return grantTableActions(grantee, this.table, KEYS_TABLE_LOOKUP_ACTIONS);
+  }
+
+  /**
+   * Lets `grantee` read and create the deployment's page-token key
+   * (`PageTokenSecretStore`): `PAGE_TOKEN_SECRET_ACTIONS` on that one item
+   * of this table, by a `dynamodb:LeadingKeys` condition — the front can
+   * write nothing else here (no key, no revocation).
+   *
+   * @example
+   * ```ts
+   * keys.grantPageTokenSecret(taskDefinition.taskRole);
+   * ```
+   */
+  grantPageTokenSecret(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: [...PAGE_TOKEN_SECRET_ACTIONS],
+      resourceArns: [this.table.tableArn],
+      conditions: {
+        'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [PAGE_TOKEN_SECRET_ITEM.keyId] },
+      },
+    });
   }
 }
