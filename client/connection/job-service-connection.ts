@@ -7,6 +7,7 @@ import {
 } from '@grpc/grpc-js';
 import { JobServiceClient } from '../../proto/gen/ts/sluice/v1/job_service.js';
 import { ConnectTimeoutError, SluiceClientError } from '../sluice-client-error.js';
+import { addTraceContext } from './trace-context-metadata.js';
 
 /** Where the API key goes: the standard bearer-token header. */
 const AUTHORIZATION_METADATA_KEY = 'authorization';
@@ -53,9 +54,14 @@ export class JobServiceConnection {
     this.grpc = new JobServiceClient(options.endpoint, options.credentials, options.channelOptions);
   }
 
-  /** Fresh metadata for one call, carrying `authorization: Bearer <apiKey>` when a key is set. */
+  /**
+   * Fresh metadata for one call, carrying `authorization: Bearer <apiKey>`
+   * when a key is set, and the caller's active OpenTelemetry trace context
+   * when there is one (`addTraceContext`).
+   */
   metadata(): Metadata {
     const metadata = new Metadata();
+    addTraceContext(metadata);
     if (this.#apiKey !== undefined) {
       metadata.set(AUTHORIZATION_METADATA_KEY, `Bearer ${this.#apiKey}`);
     }
