@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BUNDLE_ENTRY } from '../container/build/bundle-front.js';
 import { runtimeNodeVersion } from '../test/support/runtime-node.js';
+import { GRPC_PORT, HEALTH_PORT, WEB_PORT } from './constructs/front-service.js';
 import { FUNCTION_RUNTIME } from './constructs/queue-function.js';
 import { CONTAINER_DIR } from './project-paths.js';
 
@@ -78,5 +79,14 @@ describe('container/Dockerfile (the image the stack deploys)', () => {
       .map((line) => line.trim())
       .filter((line) => line !== '' && !line.startsWith('#'));
     expect(rules).toEqual(['*', '!dist/']);
+  });
+
+  it('serves gRPC, health and the dashboard on the ports the stack routes to', async () => {
+    const env = (await instruction('ENV')).join(' ');
+    expect(env).toContain(`SLUICE_PORT=${GRPC_PORT}`);
+    expect(env).toContain(`SLUICE_HEALTH_PORT=${HEALTH_PORT}`);
+    expect(env).toContain(`SLUICE_WEB_PORT=${WEB_PORT}`);
+    const exposed = (await instruction('EXPOSE')).flatMap((args) => args.split(/\s+/));
+    expect(exposed).toEqual(expect.arrayContaining([GRPC_PORT, HEALTH_PORT, WEB_PORT].map(String)));
   });
 });

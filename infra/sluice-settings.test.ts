@@ -3,7 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { ValidationError } from '../core/errors/index.js';
 import { JOBS_TABLE_SCHEMA } from '../core/jobs/table-schema.js';
 import { createSluiceApp } from './create-sluice-app.js';
-import { GRPC_PORT } from './constructs/front-service.js';
+import { GRPC_PORT, WEB_TLS_PORT } from './constructs/front-service.js';
 import { BUNDLING_STACKS_CONTEXT, synthSluice } from './testing/synth-sluice.js';
 
 /** These tests look at settings, not bundles: skip esbuild to keep each synthesis cheap. */
@@ -56,7 +56,17 @@ describe('a deployment with a certificate, allowed CIDRs and an alarm topic', ()
     });
   });
 
-  it('admits gRPC clients from the allowed CIDRs only', () => {
+  it('serves the dashboard over HTTPS on 443 with the same certificate, HTTP/1.1 by ALPN', () => {
+    sluice.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: WEB_TLS_PORT,
+      Protocol: 'TLS',
+      Certificates: [{ CertificateArn: CERTIFICATE_ARN }],
+      SslPolicy: Match.stringLikeRegexp('TLS13'),
+      AlpnPolicy: ['HTTP1Only'],
+    });
+  });
+
+  it('admits gRPC and dashboard clients from the allowed CIDRs only', () => {
     const groups = Object.values(
       sluice.template.findResources('AWS::EC2::SecurityGroup') as Record<
         string,
@@ -77,7 +87,9 @@ describe('a deployment with a certificate, allowed CIDRs and an alarm topic', ()
       .map((rule) => [rule.CidrIp, rule.FromPort]);
     expect(fromAddresses).toEqual([
       ['203.0.113.0/24', GRPC_PORT],
+      ['203.0.113.0/24', WEB_TLS_PORT],
       ['198.51.100.7/32', GRPC_PORT],
+      ['198.51.100.7/32', WEB_TLS_PORT],
     ]);
   });
 

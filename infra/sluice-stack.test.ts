@@ -27,6 +27,8 @@ import {
   HEALTH_PORT,
   MAX_CONNECTION_AGE_GRACE_MS,
   MAX_CONNECTION_AGE_MS,
+  WEB_PORT,
+  WEB_TLS_PORT,
 } from './constructs/front-service.js';
 import { ESM_REQUIRE_BANNER } from './constructs/queue-function.js';
 import { CONTAINER_DIR } from './project-paths.js';
@@ -556,8 +558,10 @@ describe('front', () => {
       PortMappings: [
         { ContainerPort: GRPC_PORT, Protocol: 'tcp' },
         { ContainerPort: HEALTH_PORT, Protocol: 'tcp' },
+        { ContainerPort: WEB_PORT, Protocol: 'tcp' },
       ],
     });
+    expect(containerEnvironment().SLUICE_WEB_PORT).toBe(String(WEB_PORT));
   });
 
   it('builds its image from container/Dockerfile for linux/arm64, staging only the Dockerfile and dist/', async () => {
@@ -619,13 +623,13 @@ describe('front', () => {
     });
     sluice.template.hasResourceProperties('AWS::ECS::Service', {
       LaunchType: 'FARGATE',
-      LoadBalancers: [
+      LoadBalancers: Match.arrayWith([
         {
           ContainerName: 'front',
           ContainerPort: GRPC_PORT,
           TargetGroupArn: { Ref: targetGroupId },
         },
-      ],
+      ]),
       NetworkConfiguration: {
         AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED' }),
       },
@@ -647,7 +651,7 @@ describe('front', () => {
     });
   });
 
-  it('lets only the NLB reach the tasks, on the gRPC and health ports', () => {
+  it('lets only the NLB reach the tasks, on the gRPC, web and health ports', () => {
     const front = sluice.stack.front!;
     const serviceGroup = front.service.connections.securityGroups[0]!;
     const nlbGroup = front.loadBalancer.connections.securityGroups[0]!;
@@ -661,13 +665,14 @@ describe('front', () => {
     expect(ingress.map((rule) => [rule.SourceSecurityGroupId, rule.FromPort, rule.ToPort])).toEqual(
       expect.arrayContaining([
         [getAtt(logicalId(nlbGroup), 'GroupId'), GRPC_PORT, GRPC_PORT],
+        [getAtt(logicalId(nlbGroup), 'GroupId'), WEB_PORT, WEB_PORT],
         [getAtt(logicalId(nlbGroup), 'GroupId'), HEALTH_PORT, HEALTH_PORT],
       ]),
     );
-    expect(ingress).toHaveLength(2);
+    expect(ingress).toHaveLength(3);
   });
 
-  it('admits gRPC clients from the VPC’s own range only (the NLB is internal)', () => {
+  it('admits gRPC and dashboard clients from the VPC’s own range only (the NLB is internal)', () => {
     const nlbGroup = sluice.stack.front!.loadBalancer.connections.securityGroups[0]!;
     const [, group] = resources('AWS::EC2::SecurityGroup').find(
       ([id]) => id === logicalId(nlbGroup),
@@ -678,7 +683,39 @@ describe('front', () => {
         FromPort: GRPC_PORT,
         ToPort: GRPC_PORT,
       }),
+      expect.objectContaining({
+        CidrIp: DEFAULT_VPC_CIDR,
+        FromPort: WEB_PORT,
+        ToPort: WEB_PORT,
+      }),
     ]);
+  });
+
+  it('serves the dashboard and browser API on the web port through their own target group', () => {
+    const front = sluice.stack.front!;
+    sluice.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      LoadBalancerArn: { Ref: logicalId(front.loadBalancer) },
+      Port: WEB_PORT,
+      Protocol: 'TCP',
+      DefaultActions: [
+        { Type: 'forward', TargetGroupArn: { Ref: logicalId(front.webTargetGroup) } },
+      ],
+    });
+    sluice.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: WEB_PORT,
+      Protocol: 'TCP',
+      HealthCheckPort: String(HEALTH_PORT),
+    });
+    sluice.template.hasResourceProperties('AWS::ECS::Service', {
+      LoadBalancers: Match.arrayWith([
+        {
+          ContainerName: 'front',
+          ContainerPort: WEB_PORT,
+          TargetGroupArn: { Ref: logicalId(front.webTargetGroup) },
+        },
+      ]),
+    });
+    sluice.template.hasOutput('DashboardUrl', Match.anyValue());
   });
 
   it('scales the service on CPU between the configured bounds, and deployments leave the task count to autoscaling', () => {
@@ -826,7 +863,7 @@ describe('cdk-nag', () => {
 /** The NLB's listeners, with whether the NLB is internet-facing. */
 function listeners(
   template: SynthesisedSluice['template'],
-): { protocol: string; internetFacing: boolean }[] {
+): { port: number; protocol: string; internetFacing: boolean }[] {
   const balancers = template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer') as Record<
     string,
     TemplateResource
@@ -839,6 +876,7 @@ function listeners(
   ).map((listener) => {
     const balancer = balancers[(listener.Properties.LoadBalancerArn as { Ref: string }).Ref];
     return {
+      port: Number(listener.Properties.Port),
       protocol: String(listener.Properties.Protocol),
       internetFacing: balancer?.Properties.Scheme === 'internet-facing',
     };
@@ -852,14 +890,20 @@ describe('exposure', () => {
     'arn:aws:acm:eu-west-1:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
 
   it('without context: no listener is both plaintext and internet-facing', () => {
-    expect(listeners(sluice.template)).toEqual([{ protocol: 'TCP', internetFacing: false }]);
+    expect(listeners(sluice.template)).toEqual([
+      { port: GRPC_PORT, protocol: 'TCP', internetFacing: false },
+      { port: WEB_PORT, protocol: 'TCP', internetFacing: false },
+    ]);
     expect(Annotations.fromStack(sluice.stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 
   it('with a certificate: a public TLS listener in public subnets, acknowledged as public', async () => {
     const tls = await synthSluice({ ...noBundling, certificateArn });
     try {
-      expect(listeners(tls.template)).toEqual([{ protocol: 'TLS', internetFacing: true }]);
+      expect(listeners(tls.template)).toEqual([
+        { port: GRPC_PORT, protocol: 'TLS', internetFacing: true },
+        { port: WEB_TLS_PORT, protocol: 'TLS', internetFacing: true },
+      ]);
       tls.template.resourceCountIs('AWS::EC2::InternetGateway', 1);
       tls.template.resourceCountIs('AWS::EC2::NatGateway', 0);
       expect(acknowledgements(tls.app).map((a) => `${a.path} ${a.rule}`)).toContain(
@@ -873,7 +917,10 @@ describe('exposure', () => {
   it('with insecurePublicPlaintext: a public plaintext listener, and synthesis warns', async () => {
     const plaintext = await synthSluice({ ...noBundling, insecurePublicPlaintext: 'true' });
     try {
-      expect(listeners(plaintext.template)).toEqual([{ protocol: 'TCP', internetFacing: true }]);
+      expect(listeners(plaintext.template)).toEqual([
+        { port: GRPC_PORT, protocol: 'TCP', internetFacing: true },
+        { port: WEB_PORT, protocol: 'TCP', internetFacing: true },
+      ]);
       const warnings = Annotations.fromStack(plaintext.stack).findWarning(
         '/Sluice/Front/LoadBalancer',
         Match.stringLikeRegexp('INSECURE'),

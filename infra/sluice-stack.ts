@@ -277,6 +277,10 @@ export class SluiceStack extends Stack {
       value: front.endpoint,
       description: ENDPOINT_DESCRIPTIONS[exposure],
     });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: front.dashboardUrl,
+      description: 'The dashboard and the browser API (same exposure and TLS as the gRPC endpoint)',
+    });
     return front;
   }
 }

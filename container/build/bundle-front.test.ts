@@ -17,6 +17,7 @@ let bed: AwsTestBed;
 let outDir: string;
 let front: ManagedProcess;
 let grpcPort: number;
+let webPort: number;
 
 beforeAll(async () => {
   bed = await startAwsTestBed({ tableName: 'bundle-jobs', queuePrefix: 'bundle' });
@@ -31,6 +32,7 @@ beforeAll(async () => {
     env: bed.frontEnv,
   });
   grpcPort = Number(front.ready.grpcPort);
+  webPort = Number(front.ready.webPort);
 });
 
 afterAll(async () => {
@@ -60,5 +62,23 @@ describe('bundleFront', () => {
     expect(listed.list_services_response?.service.map((s) => s.name)).toEqual(
       expect.arrayContaining(['sluice.v1.JobService', 'grpc.health.v1.Health']),
     );
+  });
+
+  it('ships the dashboard and serves it on the web port, every asset from the bundle', async () => {
+    const base = `http://127.0.0.1:${webPort}`;
+    // A dashboard route: the page itself, from the bundle's web/ (there is no repository here).
+    const page = await fetch(`${base}/jobs`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    const html = await page.text();
+    const scripts = [...html.matchAll(/<script[^>]* src="([^"]+)"/g)].map((m) => m[1]);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const src of scripts) {
+      const asset = await fetch(new URL(src ?? '', base));
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('content-type')).toMatch(/^text\/javascript/);
+      expect((await asset.text()).length).toBeGreaterThan(0);
+    }
   });
 });

@@ -1,11 +1,20 @@
+import { execFile } from 'node:child_process';
 import { cp, mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { build } from 'esbuild';
 
 /** Where the bundle sits inside the output: `../../proto` from it is the output's `proto/`. */
 export const BUNDLE_ENTRY = 'lib/front/main.mjs';
+/**
+ * The dashboard's built files, beside `lib/`: `findWebRoot` in
+ * container/web/static-files.ts looks for `web/` two levels above the bundle.
+ */
+export const WEB_DIR = 'web';
+/** What vite may print before its build is refused (it prints little at `warn`). */
+const VITE_OUTPUT_LIMIT = 16 * 1024 * 1024;
 /** The Node version the image runs. */
 const NODE_TARGET = 'node24';
 
@@ -45,9 +54,11 @@ function packageDir(name: string): string {
 
 /**
  * Builds what the container image runs: `container/main.ts` as one ESM file
- * (every dependency inside, so the image needs no node_modules) plus the
- * .proto files read at run time — the JobService's (for reflection), and the
- * health and reflection services' own.
+ * (every dependency inside, so the image needs no node_modules), the .proto
+ * files read at run time — the JobService's (for reflection), and the
+ * health and reflection services' own — and the dashboard, built afresh from
+ * web/ (never a stale web/dist) into `web/`, which the front serves on its
+ * web port.
  *
  * @example
  * ```ts
@@ -83,5 +94,21 @@ export async function bundleFront(options: BundleFrontOptions): Promise<string> 
   await cp(join(packageDir('@grpc/reflection'), 'build/proto/grpc'), join(protoOut, 'grpc'), {
     recursive: true,
   });
+  // Vite in its own process, as `npm run build:web` runs it (its config is ESM that a
+  // test runner's module loader need not handle).
+  await promisify(execFile)(
+    process.execPath,
+    [
+      join(packageDir('vite'), 'bin/vite.js'),
+      'build',
+      join(here, '../../web'),
+      '--outDir',
+      join(outDir, WEB_DIR),
+      '--emptyOutDir',
+      '--logLevel',
+      'warn',
+    ],
+    { maxBuffer: VITE_OUTPUT_LIMIT },
+  );
   return entry;
 }

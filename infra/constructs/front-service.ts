@@ -29,6 +29,7 @@ import {
   NetworkLoadBalancer,
   Protocol,
   SslPolicy,
+  type AddNetworkTargetsProps,
   type BaseNetworkListenerProps,
   type NetworkTargetGroup,
 } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -44,6 +45,13 @@ import type { FrontExposure, FrontListener } from '../sluice-settings.js';
 
 /** The gRPC port, on the tasks and on the load balancer (`SLUICE_PORT`). */
 export const GRPC_PORT = 50051;
+/**
+ * The dashboard and the browser API (Connect, gRPC-Web) on the tasks
+ * (`SLUICE_WEB_PORT`), and on an internal or plaintext load balancer.
+ */
+export const WEB_PORT = 8081;
+/** The dashboard's port on a public TLS listener: browsers expect HTTPS on 443. */
+export const WEB_TLS_PORT = 443;
 /** The front's plain HTTP health port, for the target group (`SLUICE_HEALTH_PORT`). */
 export const HEALTH_PORT = 8080;
 /**
@@ -156,11 +164,15 @@ export interface FrontServiceProps {
 export class FrontService extends Construct {
   /** `host:port` clients dial. */
   readonly endpoint: string;
+  /** The dashboard's URL (HTTPS on a public TLS listener; the certificate's name may differ). */
+  readonly dashboardUrl: string;
   /** Whether the load balancer is reachable from the internet. */
   readonly exposure: FrontExposure;
   readonly loadBalancer: NetworkLoadBalancer;
   readonly service: FargateService;
   readonly targetGroup: NetworkTargetGroup;
+  /** The dashboard and browser API's target group. */
+  readonly webTargetGroup: NetworkTargetGroup;
 
   constructor(scope: Construct, id: string, props: FrontServiceProps) {
     super(scope, id);
@@ -191,7 +203,11 @@ export class FrontService extends Construct {
       essential: true,
       readonlyRootFilesystem: true,
       stopTimeout: STOP_TIMEOUT,
-      portMappings: [{ containerPort: GRPC_PORT }, { containerPort: HEALTH_PORT }],
+      portMappings: [
+        { containerPort: GRPC_PORT },
+        { containerPort: HEALTH_PORT },
+        { containerPort: WEB_PORT },
+      ],
       environment: {
         AWS_REGION: Aws.REGION,
         SLUICE_TABLE_NAME: props.jobsTable.table.tableName,
@@ -201,6 +217,7 @@ export class FrontService extends Construct {
         SLUICE_LIST_SHARDS: String(props.jobsTable.listShards),
         SLUICE_PORT: String(GRPC_PORT),
         SLUICE_HEALTH_PORT: String(HEALTH_PORT),
+        SLUICE_WEB_PORT: String(WEB_PORT),
         SLUICE_LOG_LEVEL: 'info',
         // Every caller needs an API key (`sluice keys create`); `open` is for the local runtime only.
         SLUICE_AUTH: 'api-keys',
@@ -233,16 +250,22 @@ export class FrontService extends Construct {
     });
     // An internal load balancer admits the VPC's own range unless told which (peered) networks.
     const defaultCidrs = internetFacing ? [ANY_IPV4] : [props.vpcCidr];
+    const webListenerPort = this.exposure === 'public-tls' ? WEB_TLS_PORT : WEB_PORT;
     for (const cidr of props.allowedCidrs ?? defaultCidrs) {
       loadBalancerGroup.addIngressRule(Peer.ipv4(cidr), Port.tcp(GRPC_PORT), 'gRPC clients');
+      loadBalancerGroup.addIngressRule(
+        Peer.ipv4(cidr),
+        Port.tcp(webListenerPort),
+        'Dashboard and browser API clients',
+      );
     }
     if (internetFacing && (props.allowedCidrs ?? defaultCidrs).includes(ANY_IPV4)) {
       Validations.of(loadBalancerGroup).acknowledge({
         id: 'AwsSolutions-EC23',
         reason:
           this.exposure === 'public-tls'
-            ? 'The gRPC endpoint is public by choice (-c certificateArn): TLS, and every call needs an API key. -c allowedCidrs=... narrows it.'
-            : 'The gRPC endpoint is public plaintext by explicit opt-in (-c insecurePublicPlaintext=true), warned about at synthesis. -c allowedCidrs=... narrows it.',
+            ? 'The gRPC endpoint and the dashboard are public by choice (-c certificateArn): TLS, and every call needs an API key. -c allowedCidrs=... narrows it.'
+            : 'The gRPC endpoint and the dashboard are public plaintext by explicit opt-in (-c insecurePublicPlaintext=true), warned about at synthesis. -c allowedCidrs=... narrows it.',
       });
     }
     const serviceGroup = new SecurityGroup(this, 'ServiceSecurityGroup', {
@@ -265,6 +288,11 @@ export class FrontService extends Construct {
       healthCheckGracePeriod: HEALTH_CHECK_GRACE,
     });
     this.service.connections.allowFrom(loadBalancerGroup, Port.tcp(GRPC_PORT), 'gRPC from the NLB');
+    this.service.connections.allowFrom(
+      loadBalancerGroup,
+      Port.tcp(WEB_PORT),
+      'Dashboard and browser API from the NLB',
+    );
     this.service.connections.allowFrom(
       loadBalancerGroup,
       Port.tcp(HEALTH_PORT),
@@ -298,27 +326,16 @@ export class FrontService extends Construct {
     // The NLB checks it may write its logs when it is created: the bucket policy must exist first.
     this.loadBalancer.node.addDependency(props.logBucket);
 
-    const listener = this.loadBalancer.addListener('Grpc', listenerProps(props.listener));
-    this.targetGroup = listener.addTargets('Front', {
-      port: GRPC_PORT,
-      protocol: Protocol.TCP,
-      targets: [
-        this.service.loadBalancerTarget({
-          containerName: CONTAINER_NAME,
-          containerPort: GRPC_PORT,
-        }),
-      ],
-      deregistrationDelay: DEREGISTRATION_DELAY,
-      healthCheck: {
-        protocol: Protocol.HTTP,
-        port: String(HEALTH_PORT),
-        path: '/',
-        healthyHttpCodes: '200',
-        interval: HEALTH_CHECK_INTERVAL,
-        healthyThresholdCount: HEALTH_CHECK_THRESHOLD,
-        unhealthyThresholdCount: HEALTH_CHECK_THRESHOLD,
-      },
-    });
+    this.targetGroup = this.loadBalancer
+      .addListener('Grpc', grpcListenerProps(props.listener))
+      .addTargets('Front', this.#targetProps(GRPC_PORT));
+    this.webTargetGroup = this.loadBalancer
+      .addListener('Web', webListenerProps(props.listener))
+      .addTargets('Web', this.#targetProps(WEB_PORT));
+    this.dashboardUrl =
+      this.exposure === 'public-tls'
+        ? `https://${this.loadBalancer.loadBalancerDnsName}/`
+        : `http://${this.loadBalancer.loadBalancerDnsName}:${WEB_PORT}/`;
     this.endpoint = `${this.loadBalancer.loadBalancerDnsName}:${GRPC_PORT}`;
 
     const noHealthyTasks = new Alarm(this, 'NoHealthyTasks', {
@@ -333,6 +350,27 @@ export class FrontService extends Construct {
       alarmDescription: 'Sluice front: no task passes the NLB health check',
     });
     if (props.alarmAction !== undefined) noHealthyTasks.addAlarmAction(props.alarmAction);
+  }
+
+  /** A target group of the tasks' `port`, health-checked on their HTTP health port. */
+  #targetProps(port: number): AddNetworkTargetsProps {
+    return {
+      port,
+      protocol: Protocol.TCP,
+      targets: [
+        this.service.loadBalancerTarget({ containerName: CONTAINER_NAME, containerPort: port }),
+      ],
+      deregistrationDelay: DEREGISTRATION_DELAY,
+      healthCheck: {
+        protocol: Protocol.HTTP,
+        port: String(HEALTH_PORT),
+        path: '/',
+        healthyHttpCodes: '200',
+        interval: HEALTH_CHECK_INTERVAL,
+        healthyThresholdCount: HEALTH_CHECK_THRESHOLD,
+        unhealthyThresholdCount: HEALTH_CHECK_THRESHOLD,
+      },
+    };
   }
 
   #grantQueueAccess(
@@ -355,7 +393,8 @@ export class FrontService extends Construct {
   }
 }
 
-function listenerProps(listener: FrontListener): BaseNetworkListenerProps {
+/** The gRPC listener: TLS with HTTP/2 by ALPN when public, else plain TCP. */
+function grpcListenerProps(listener: FrontListener): BaseNetworkListenerProps {
   if (listener.exposure !== 'public-tls') return { port: GRPC_PORT, protocol: Protocol.TCP };
   return {
     port: GRPC_PORT,
@@ -364,5 +403,23 @@ function listenerProps(listener: FrontListener): BaseNetworkListenerProps {
     sslPolicy: SslPolicy.RECOMMENDED_TLS,
     // gRPC clients insist on HTTP/2 by ALPN (grpc-go refuses a TLS connection without it).
     alpnPolicy: AlpnPolicy.HTTP2_ONLY,
+  };
+}
+
+/**
+ * The dashboard's listener, under the same rule as gRPC: HTTPS on 443 when
+ * public (TLS ends on the NLB), else plain TCP on the web port (internal, or
+ * the loudly named plaintext opt-in). HTTP/1.1 by ALPN: the NLB passes bytes
+ * through, and the task's web port speaks HTTP/1.1 in the clear (Connect
+ * streams WatchJobs over it).
+ */
+function webListenerProps(listener: FrontListener): BaseNetworkListenerProps {
+  if (listener.exposure !== 'public-tls') return { port: WEB_PORT, protocol: Protocol.TCP };
+  return {
+    port: WEB_TLS_PORT,
+    protocol: Protocol.TLS,
+    certificates: [ListenerCertificate.fromArn(listener.certificateArn)],
+    sslPolicy: SslPolicy.RECOMMENDED_TLS,
+    alpnPolicy: AlpnPolicy.HTTP1_ONLY,
   };
 }
