@@ -5,11 +5,15 @@ import { CHANNELS } from '../../core/channels/channels.js';
 import { JOB_ID_PATTERN } from '../../core/jobs/job-ids.js';
 import { DEFAULT_SUBMIT_LIMITS } from '../../core/validation/limits.js';
 import { DEFAULT_MAX_WATCH_JOBS } from '../../container/service/watch-jobs-stream.js';
+import { parseListJobsQuery } from '../../container/list/list-jobs-query.js';
+import { PageTokenCodec } from '../../container/list/page-token-codec.js';
+import { generatePageTokenSecret } from '../../container/list/page-token-secret-store.js';
 import { failureOf, unary, type CallFailure } from '../../container/testing/front-test-bed.js';
-import type {
-  ListChannelsResponse,
-  ListJobsRequest,
-  ListJobsResponse,
+import {
+  JobState,
+  type ListChannelsResponse,
+  type ListJobsRequest,
+  type ListJobsResponse,
 } from '../../proto/gen/ts/sluice/v1/job_service.js';
 import { queueDepth } from '../support/queue-depth.js';
 import { startTestSystem, type TestSystem } from '../support/test-runtime.js';
@@ -514,6 +518,89 @@ describe('ListJobs, RetryJob and ListChannels with hostile input', () => {
     count('ListJobs');
     const reused = await listJobs({ ...EMPTY_LIST, type: 'echo', pageToken: token });
     expect(reused === 'OK' ? undefined : reused.field).toBe('page_token');
+  });
+
+  it('names the field of each bad ListJobs value: negative page_size, unknown channel, type, state', async () => {
+    const cases: [Partial<ListJobsRequest>, string][] = [
+      [{ pageSize: -1 }, 'page_size'],
+      [{ pageSize: -(2 ** 31) }, 'page_size'],
+      [{ channel: 'no-such-channel' }, 'channel'],
+      [{ type: 'no-such-type' }, 'type'],
+      [{ channel: 'default', type: 'no-such-type' }, 'type'],
+      [{ states: [99 as JobState] }, 'states'],
+      [{ states: [-1 as JobState] }, 'states'],
+    ];
+    for (const [bad, field] of cases) {
+      count('ListJobs');
+      const outcome = await listJobs({ ...EMPTY_LIST, ...bad });
+      expect({ bad, field: outcome === 'OK' ? 'OK' : outcome.field }).toEqual({ bad, field });
+      expect(outcome === 'OK' ? undefined : outcome.code).toBe(status.INVALID_ARGUMENT);
+    }
+  });
+
+  it('answers an inverted or empty time window with an empty last page', async () => {
+    const at = new Date();
+    for (const [createdAfter, createdBefore] of [
+      [new Date(at.getTime() + 1), at],
+      [at, at],
+    ]) {
+      count('ListJobs');
+      const page = await unary<ListJobsResponse>((callback) =>
+        system.client.raw.listJobs({ ...EMPTY_LIST, createdAfter, createdBefore }, callback),
+      );
+      expect({ jobs: page.jobs, next: page.nextPageToken }).toEqual({ jobs: [], next: '' });
+    }
+  });
+
+  it('refuses a page token reused with any other filter field, naming page_token', async () => {
+    const page = await unary<ListJobsResponse>((callback) =>
+      system.client.raw.listJobs({ ...EMPTY_LIST, pageSize: 1 }, callback),
+    );
+    expect(page.nextPageToken).not.toBe('');
+    const others: Partial<ListJobsRequest>[] = [
+      { channel: 'default' },
+      { states: [JobState.JOB_STATE_QUEUED] },
+      { type: 'echo' },
+      { groupKey: 'g' },
+      { attributes: { team: 'blue' } },
+      { createdAfter: new Date(0) },
+      { createdBefore: new Date(Date.now() + 60_000) },
+    ];
+    for (const other of others) {
+      count('ListJobs');
+      const outcome = await listJobs({ ...EMPTY_LIST, ...other, pageToken: page.nextPageToken });
+      expect({ other, field: outcome === 'OK' ? 'OK' : outcome.field }).toEqual({
+        other,
+        field: 'page_token',
+      });
+    }
+    // The same filter with another page size is the same listing: the token goes on.
+    count('ListJobs');
+    expect(await listJobs({ ...EMPTY_LIST, pageSize: 2, pageToken: page.nextPageToken })).toBe(
+      'OK',
+    );
+  });
+
+  it("refuses a token signed with another deployment's key, though it is well formed for this filter", async () => {
+    const page = await unary<ListJobsResponse>((callback) =>
+      system.client.raw.listJobs({ ...EMPTY_LIST, pageSize: 1 }, callback),
+    );
+    const [body = ''] = page.nextPageToken.split('.');
+    const { c: cursors } = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as {
+      c: string[];
+    };
+    const foreign = new PageTokenCodec({ secret: generatePageTokenSecret() }).encode(
+      'default',
+      parseListJobsQuery(EMPTY_LIST, CHANNELS, DEFAULT_SUBMIT_LIMITS).filter,
+      cursors,
+    );
+    expect(foreign.split('.')[0]).toBe(body);
+    count('ListJobs');
+    const outcome = await listJobs({ ...EMPTY_LIST, pageToken: foreign });
+    expect(outcome === 'OK' ? 'OK' : [outcome.code, outcome.field]).toEqual([
+      status.INVALID_ARGUMENT,
+      'page_token',
+    ]);
   });
 
   it('answers RetryJob of anything with job_id: INVALID_ARGUMENT, NOT_FOUND or FAILED_PRECONDITION', async () => {
