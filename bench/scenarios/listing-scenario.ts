@@ -1,9 +1,11 @@
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { CHANNELS } from '../../core/channels/channels.js';
 import { createJobIdGenerator } from '../../core/jobs/job-ids.js';
 import { JOB_INDEXES, failureListKey, listShard } from '../../core/jobs/job-indexes.js';
 import type { JobState } from '../../core/jobs/job.js';
 import { jobRecordFromEnvelope } from '../../core/jobs/job-record-from-envelope.js';
+import { JOBS_TABLE_SCHEMA, jobPartitionKey } from '../../core/jobs/table-schema.js';
+import { writeUnitsOf } from '../cost/index-write-units.js';
 import {
   JobLister,
   READ_ITEMS_PER_PAGE_ITEM,
@@ -33,8 +35,83 @@ const PAGE_SIZE = 50;
 const P50 = 0.5;
 const P99 = 0.99;
 const FIRST_PAGE_P50_TARGET_MS = 30;
+/** The issue's budget: a successful echo job costs at most this many write units more than without indexes. */
+const EXTRA_WRITE_UNITS_BUDGET = 1;
 const TENANT = 'default';
 const CHANNEL_NAMES = ['default'];
+
+/** An echo job's payload, and so its result. */
+const ECHO_PAYLOAD = Buffer.from('{"hello":"world"}');
+/** google.rpc.Code ABORTED: what a failed job's error carries here. */
+const RPC_CODE_ABORTED = 10;
+
+type JobEnd = 'SUCCEEDED' | 'FAILED';
+
+/**
+ * The write units of one job's writes, itemised by table and index: the
+ * front's create, the consumer's claim (RUNNING) and its outcome, made with
+ * the same `JobsTable` calls, each costed from the item before and after
+ * (`writeUnitsOf`).
+ */
+async function jobWriteUnits(
+  bed: Awaited<ReturnType<typeof startFrontTestBed>>,
+  end: JobEnd,
+  jobId: string,
+): Promise<{ writes: Record<string, Record<string, number>>; total: Record<string, number> }> {
+  const record = jobRecordFromEnvelope(
+    {
+      jobId,
+      tenant: TENANT,
+      channel: 'default',
+      type: 'echo',
+      payload: ECHO_PAYLOAD,
+      contentType: 'application/json',
+      groupKey: '',
+      idempotencyKey: '',
+      attributes: {},
+      submitToken: 't',
+      createdAt: Date.now(),
+    },
+    { sequenceNumber: '1', now: Date.now() },
+  );
+  const key = { tenant: TENANT, jobId };
+  const image = async (): Promise<Record<string, unknown>> => {
+    const { Item } = await bed.clients.documents.send(
+      new GetCommand({
+        TableName: bed.table.tableName,
+        Key: { [JOBS_TABLE_SCHEMA.partitionKey]: jobPartitionKey(TENANT, jobId) },
+        ConsistentRead: true,
+      }),
+    );
+    if (Item === undefined) throw new Error(`job ${jobId} was not written`);
+    return Item;
+  };
+  const indexes = Object.values(JOB_INDEXES);
+  const writes: Record<string, Record<string, number>> = {};
+  await bed.table.create(record);
+  const created = await image();
+  writes.create = writeUnitsOf(undefined, created, indexes);
+  const running = await bed.table.markRunning(key, record.version);
+  const claimed = await image();
+  writes.claim = writeUnitsOf(created, claimed, indexes);
+  const version = running?.version ?? 0;
+  if (end === 'SUCCEEDED') {
+    await bed.table.markSucceeded(key, version, ECHO_PAYLOAD, 'application/json');
+  } else {
+    await bed.table.markFailed(
+      key,
+      version,
+      { code: RPC_CODE_ABORTED, message: 'x' },
+      ECHO_PAYLOAD,
+    );
+  }
+  writes[end.toLowerCase()] = writeUnitsOf(claimed, await image(), indexes);
+  const total: Record<string, number> = {};
+  for (const units of Object.values(writes)) {
+    for (const [where, n] of Object.entries(units)) total[where] = (total[where] ?? 0) + n;
+  }
+  return { writes, total };
+}
 
 function percentile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
@@ -162,6 +239,36 @@ export async function runListingScenario(options: { jobs: number }): Promise<Sce
       });
       report.detail(`${name}Page`, { jobs: page.records.length, read: page.read });
     }
+    for (const end of ['SUCCEEDED', 'FAILED'] as const) {
+      const { writes, total } = await jobWriteUnits(bed, end, nextId());
+      const name = end === 'SUCCEEDED' ? 'successful echo job' : 'failed echo job';
+      const indexUnits = Object.values(JOB_INDEXES).reduce(
+        (sum, index) => sum + (total[index.indexName] ?? 0),
+        0,
+      );
+      for (const [where, units] of Object.entries(total)) {
+        report.measure(`write units per ${name}: ${where}`, units, 'WCU');
+      }
+      report.measure(
+        `extra write units per ${name} (all indexes)`,
+        indexUnits,
+        'WCU',
+        end === 'SUCCEEDED'
+          ? {
+              target: {
+                description: `≤ +${EXTRA_WRITE_UNITS_BUDGET} over the table alone`,
+                subject: 'value',
+                comparison: '<=',
+                threshold: EXTRA_WRITE_UNITS_BUDGET,
+              },
+            }
+          : {},
+      );
+      report.detail(`${end.toLowerCase()}JobWriteUnits`, { writes, total });
+    }
+    report.note(
+      `Write units per job: the base table's from each write's item size (DynamoDB's rule: the larger of the old and new item, per started KB); each index's from the item before and after the write (a put on entering, a delete on leaving, a put when a projected attribute changes, delete + put when its key changes; 0 otherwise). The emulator reports only the table's units, so the indexes' are counted from the item images (bench/cost/index-write-units.ts).`,
+    );
     report.note(
       'The front runs in the bench process (in-process gRPC over loopback); the emulators are child processes. One channel is configured (default), so the tenant listing merges its 8 shards.',
     );
