@@ -30,6 +30,12 @@ export interface ReceivedSpan {
   kind: number;
   links: { traceId: string; spanId: string }[];
   attributes: Record<string, string | number | boolean>;
+  /** Start, epoch nanoseconds (as OTLP/JSON writes it: a decimal string). */
+  startTimeUnixNano: string;
+  /** The span's duration in milliseconds. */
+  durationMs: number;
+  /** OTLP's status code: 0 unset, 1 ok, 2 error. */
+  statusCode: number;
 }
 
 interface OtlpKeyValue {
@@ -50,6 +56,9 @@ interface OtlpTraceRequest {
         kind?: number;
         links?: { traceId: string; spanId: string }[];
         attributes?: OtlpKeyValue[];
+        startTimeUnixNano?: string | number;
+        endTimeUnixNano?: string | number;
+        status?: { code?: number };
       }[];
     }[];
   }[];
@@ -64,6 +73,15 @@ function plain(value: OtlpValue): string | number | boolean {
 
 function attributeMap(list: OtlpKeyValue[] | undefined): Record<string, string | number | boolean> {
   return Object.fromEntries((list ?? []).map(({ key, value }) => [key, plain(value)]));
+}
+
+const NANOS_PER_MS = 1_000_000n;
+const MS_FRACTION = 1_000;
+
+function durationMs(start: string | number | undefined, end: string | number | undefined): number {
+  if (start === undefined || end === undefined) return 0;
+  const nanos = BigInt(end) - BigInt(start);
+  return Number((nanos * BigInt(MS_FRACTION)) / NANOS_PER_MS) / MS_FRACTION;
 }
 
 /** Flattens one OTLP/JSON export request into its spans. */
@@ -82,6 +100,9 @@ export function spansOfRequest(request: OtlpTraceRequest): ReceivedSpan[] {
         kind: span.kind ?? 0,
         links: (span.links ?? []).map(({ traceId, spanId }) => ({ traceId, spanId })),
         attributes: attributeMap(span.attributes),
+        startTimeUnixNano: String(span.startTimeUnixNano ?? 0),
+        durationMs: durationMs(span.startTimeUnixNano, span.endTimeUnixNano),
+        statusCode: span.status?.code ?? 0,
       })),
     );
   });

@@ -3,6 +3,7 @@ import { trace } from '@opentelemetry/api';
 import { startTelemetry, type Telemetry } from '../../core/telemetry/start-telemetry.js';
 import { PROCESSORS } from '../../functions/processors/processor-registry.js';
 import type { Processor } from '../../functions/processors/processor.js';
+import { formatSpanTree } from '../../local/telemetry/format-span-tree.js';
 import {
   startOtlpJsonReceiver,
   type OtlpJsonReceiver,
@@ -122,6 +123,24 @@ describe('a job submitted with a traceparent', () => {
     const process = await spanNamed('process default', inClientTrace);
     const work = await spanNamed('traced work', inClientTrace);
     expect(work.parentSpanId).toBe(process.spanId);
+  });
+
+  it('prints as a tree with the job under its submit, as npm run traces shows it', async () => {
+    await spanNamed('traced work', inClientTrace);
+    await spanNamed('DynamoDB PutItem', inClientTrace);
+    const lines = formatSpanTree(inClientTrace());
+    const depthOf = (name: string): number => {
+      const line = lines.find((text) => text.replace(/^[│├└─ ]*/, '').startsWith(`${name} [`));
+      if (line === undefined) throw new Error(`no line for ${name} in:\n${lines.join('\n')}`);
+      return line.length - line.replace(/^[│├└─ ]*/, '').length;
+    };
+    expect(lines[0]).toContain(`(parent ${CLIENT_SPAN_ID} not received)`);
+    expect(depthOf('sluice.v1.JobService/SubmitJob')).toBe(0);
+    expect(depthOf('send default')).toBeGreaterThan(0);
+    expect(depthOf('SQS SendMessageBatch')).toBeGreaterThan(depthOf('send default'));
+    expect(depthOf('process default')).toBe(depthOf('SQS SendMessageBatch'));
+    expect(depthOf('traced work')).toBeGreaterThan(depthOf('process default'));
+    expect(lines.join('\n')).toContain(`sluice.job.id=${jobId}`);
   });
 
   it('keeps the trace id on the job', async () => {
