@@ -4,7 +4,7 @@ import type { JobsTable } from '../../core/jobs/jobs-table.js';
 import { RETRYABLE_STATES } from '../../core/jobs/state-machine.js';
 import { UnavailableError } from '../../core/errors/index.js';
 import { callDependency } from '../errors/call-dependency.js';
-import type { JobSubmitter } from '../submit/job-submitter.js';
+import type { JobSubmitter, SubmitOptions } from '../submit/job-submitter.js';
 
 /** What RetryJob answers: the new job, and whether an earlier call had created it. */
 export interface RetryOutcome {
@@ -29,7 +29,7 @@ function refused(jobId: string, message: string): JobStateConflictError {
  * @example
  * ```ts
  * const retrier = new JobRetrier({ table, submitter });
- * const { job, duplicate } = await retrier.retry('acme', jobId, signal);
+ * const { job, duplicate } = await retrier.retry('acme', jobId, { signal, deadline });
  * ```
  */
 export class JobRetrier {
@@ -41,8 +41,12 @@ export class JobRetrier {
     this.#submitter = options.submitter;
   }
 
-  /** Retries `jobId` of `tenant`. */
-  async retry(tenant: string, jobId: string, signal?: AbortSignal): Promise<RetryOutcome> {
+  /** Retries `jobId` of `tenant`; `call` tells when the call ended (nothing is enqueued after). */
+  async retry(
+    tenant: string,
+    jobId: string,
+    call: Pick<SubmitOptions, 'signal' | 'deadline'> = {},
+  ): Promise<RetryOutcome> {
     const key: JobKey = { tenant, jobId };
     const original = await callDependency('read the job', () => this.#table.get(key));
     if (original === undefined) {
@@ -71,7 +75,7 @@ export class JobRetrier {
       idempotencyKey: '',
       attributes: original.attributes,
     });
-    const ack = await this.#submitter.submit(tenant, submission, { signal, retryOf: jobId });
+    const ack = await this.#submitter.submit(tenant, submission, { ...call, retryOf: jobId });
     const marked = await callDependency('record the retry', () =>
       this.#table.markRetried(key, ack.jobId),
     );

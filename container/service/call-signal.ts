@@ -25,3 +25,24 @@ export function callSignal(call: CancellableCall): AbortSignal {
   else call.once('cancelled', end);
   return controller.signal;
 }
+
+/** The part of a call that says when its deadline passes: grpc-js's `Deadline`, a `Date` or epoch ms. */
+export interface DeadlinedCall {
+  getDeadline(): Date | number;
+}
+
+/**
+ * The epoch ms at which the call's deadline passes (`Infinity` without
+ * one). The call's signal aborts only when grpc-js's deadline timer has run,
+ * which on a busy event loop can be well after the deadline: work that must
+ * not start late (an enqueue) also checks this against the clock.
+ *
+ * @example
+ * ```ts
+ * await submitter.submit(tenant, submission, { signal, deadline: callDeadline(call) });
+ * ```
+ */
+export function callDeadline(call: DeadlinedCall): number {
+  const deadline = call.getDeadline();
+  return deadline instanceof Date ? deadline.getTime() : deadline;
+}

@@ -26,6 +26,7 @@ import { checkRequestDecoded } from './strict-request-decoding.js';
 import { SubmitJobsStream } from './submit-jobs-stream.js';
 import { inServerSpan, startServerSpan, type ServerSpan } from './server-span.js';
 import { unaryHandler } from './unary-handler.js';
+import { callDeadline } from './call-signal.js';
 import { serveWatchJobs } from './watch-jobs-stream.js';
 
 /** gRPC status codes a stream's span ends with. */
@@ -134,7 +135,10 @@ export function createJobService(deps: JobServiceDependencies): JobServiceServer
         checkRequestDecoded(call.request);
         const submission = deps.submitter.validate(call.request);
         await takeSubmitToken(deps.submitLimiter, tenant);
-        return deps.submitter.submit(tenant, submission, { signal });
+        return deps.submitter.submit(tenant, submission, {
+          signal,
+          deadline: callDeadline(call),
+        });
       }),
     ),
 
@@ -203,7 +207,10 @@ export function createJobService(deps: JobServiceDependencies): JobServiceServer
       checkRequestDecoded(call.request);
       const jobId = parseJobId(call.request.jobId);
       await takeSubmitToken(deps.submitLimiter, tenant);
-      const { job, duplicate } = await deps.retrier.retry(tenant, jobId, signal);
+      const { job, duplicate } = await deps.retrier.retry(tenant, jobId, {
+        signal,
+        deadline: callDeadline(call),
+      });
       return { job: toProtoJob(job), duplicate };
     }),
 

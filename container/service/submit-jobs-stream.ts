@@ -11,7 +11,7 @@ import type { FrontMetrics } from '../metrics/front-metrics.js';
 import type { ChannelProducers } from '../producer/channel-producers.js';
 import { GroupSendOrder } from '../submit/group-send-order.js';
 import type { JobSubmitter, SubmitAck } from '../submit/job-submitter.js';
-import { callSignal } from './call-signal.js';
+import { callDeadline, callSignal } from './call-signal.js';
 import { itemErrorFromError } from './error-status.js';
 import { checkRequestDecoded } from './strict-request-decoding.js';
 
@@ -162,6 +162,7 @@ export class SubmitJobsStream {
       waitForRoom: true,
       turn,
       signal: this.#callEnded,
+      deadline: callDeadline(this.#call),
     });
   }
 

@@ -17,6 +17,7 @@ import {
   startAwsFaultProxy,
   type AwsFaultProxy,
 } from '../../test/support/aws-fault-proxy.js';
+import { CallEndedError } from '../errors/call-ended-error.js';
 import { DependencyRejectedError } from '../errors/dependency-rejected-error.js';
 import { JobMayExistError } from '../errors/job-may-exist-error.js';
 import {
@@ -153,6 +154,27 @@ describe('JobSubmitter', () => {
       jobId,
       duplicate: false,
     });
+  });
+
+  it("enqueues and records nothing, failing with DEADLINE_EXCEEDED, when the call's deadline passed though its signal has not aborted yet", async () => {
+    const clock = { now: 1_000_000 };
+    const jobs = submitter({ now: () => clock.now });
+    const before = await queueDepth();
+    const late = jobs.validate(input({ idempotencyKey: 'past-deadline' }));
+    // grpc-js aborts the signal only once its deadline timer ran: a busy event loop runs the submit first.
+    const failure = await jobs
+      .submit(TENANT, late, { signal: new AbortController().signal, deadline: clock.now })
+      .catch((e: unknown) => e);
+
+    expect(failure).toBeInstanceOf(CallEndedError);
+    expect((failure as CallEndedError).status).toBe('DEADLINE_EXCEEDED');
+    expect(await queueDepth()).toBe(before);
+    const jobId = deterministicJobId(TENANT, 'default', 'past-deadline');
+    expect(await table.get({ tenant: TENANT, jobId })).toBeUndefined();
+
+    // Before its deadline the same submit goes through.
+    const ack = await jobs.submit(TENANT, late, { deadline: clock.now + 1 });
+    expect(ack).toMatchObject({ jobId, duplicate: false });
   });
 
   it('rejects invalid input before anything is enqueued', async () => {

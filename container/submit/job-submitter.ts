@@ -19,6 +19,7 @@ import {
 } from '../../core/validation/job-submission.js';
 import type { SubmitLimits } from '../../core/validation/limits.js';
 import { startSendSpan } from '../../core/telemetry/messaging-spans.js';
+import { CallEndedError } from '../errors/call-ended-error.js';
 import { callDependency } from '../errors/call-dependency.js';
 import {
   dependencyErrorCode,
@@ -80,6 +81,14 @@ export interface SubmitOptions {
    * written, so the queue and the table agree.
    */
   signal?: AbortSignal;
+  /**
+   * When the call's deadline passes, epoch ms on the submitter's clock
+   * (none: `Infinity`). Checked against the clock right before the enqueue,
+   * besides `signal`: the signal aborts only once the deadline timer ran,
+   * and a busy event loop may run the submit first. Past it, nothing is
+   * enqueued and the submit fails with `CallEndedError` (DEADLINE_EXCEEDED).
+   */
+  deadline?: number;
   /**
    * The job this submit retries (RetryJob). The new job's id then derives
    * from it, as from an idempotency key, so a repeated retry finds the job
@@ -224,6 +233,11 @@ export class JobSubmitter {
     if (options.waitForRoom === true) await this.#producers.waitForRoom(envelope.channel);
     // The last moment to stop: after this the job exists.
     options.signal?.throwIfAborted();
+    if (options.deadline !== undefined && this.#now() >= options.deadline) {
+      throw new CallEndedError(
+        `the call's deadline passed before job ${envelope.jobId} was enqueued; nothing was enqueued`,
+      );
+    }
     // No await between the room check and `send`: the room is still there.
     const sending = this.#producers.send(envelope.channel, {
       id: envelope.jobId,

@@ -28,7 +28,7 @@ export function metadataFromHeaders(headers: Headers): Metadata {
  * What a grpc-js handler sees of a unary or server-streaming call, made for
  * a call that came in over Connect or gRPC-Web: the decoded request, the
  * metadata, `cancelled` and its event (from the HTTP request's signal), and
- * for a stream `write`/`end`/`emit('error')` with `drain` flow control. The
+ * its deadline, for a stream `write`/`end`/`emit('error')` with `drain` flow control. The
  * JobService's grpc-js handlers run on it unchanged, so both faces share
  * one set of handlers (see `connectJobService`).
  *
@@ -46,11 +46,14 @@ export class AdaptedCall<Request> extends EventEmitter {
   #ended = false;
   #failure: unknown;
   #wake: (() => void) | undefined;
+  readonly #deadline: number;
 
-  constructor(request: Request, metadata: Metadata, signal: AbortSignal) {
+  /** `timeoutMs` is what is left of the request's timeout (Connect's `context.timeoutMs()`), if it has one. */
+  constructor(request: Request, metadata: Metadata, signal: AbortSignal, timeoutMs?: number) {
     super();
     this.request = request;
     this.metadata = metadata;
+    this.#deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
     if (signal.aborted) this.cancel();
     else signal.addEventListener('abort', () => this.cancel(), { once: true });
   }
@@ -65,6 +68,11 @@ export class AdaptedCall<Request> extends EventEmitter {
     this.#cancelled = true;
     this.emit('cancelled');
     this.#notify();
+  }
+
+  /** When the request's timeout passes, epoch ms (`Infinity` without one), as grpc-js's `getDeadline`. */
+  getDeadline(): number {
+    return this.#deadline;
   }
 
   getPeer(): string {

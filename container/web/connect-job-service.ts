@@ -74,6 +74,7 @@ function unary(method: DescMethod, definition: AnyMethod, handler: Handler) {
       grpcRequest(method, definition, request),
       metadataFromHeaders(context.requestHeader),
       context.signal,
+      context.timeoutMs(),
     );
     const response = await new Promise<object>((resolve, reject) => {
       handler(call, (error, value) =>
@@ -97,6 +98,7 @@ function serverStreaming(
       grpcRequest(method, definition, request),
       metadataFromHeaders(context.requestHeader),
       context.signal,
+      context.timeoutMs(),
     );
     handler(call);
     let last: unknown;

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import type { Authenticator, CallerIdentity } from '../../container/auth/authenticator.js';
@@ -33,8 +34,12 @@ class HeaderTenantAuthenticator implements Authenticator {
 class GatedAuthenticator implements Authenticator {
   #open!: () => void;
   readonly #gate = new Promise<void>((resolve) => (this.#open = resolve));
+  #arrived!: (at: number) => void;
+  /** When the first call reached authentication (epoch ms): the server had its deadline by then. */
+  readonly arrived = new Promise<number>((resolve) => (this.#arrived = resolve));
 
   async authenticate(metadata: Metadata): Promise<CallerIdentity> {
+    this.#arrived(Date.now());
     await this.#gate;
     return new OpenAuthenticator().authenticate(metadata);
   }
@@ -43,6 +48,11 @@ class GatedAuthenticator implements Authenticator {
     this.#open();
   }
 }
+
+/** The client deadline of the late submit. */
+const DEADLINE_MS = 100;
+/** Past the server's deadline by this much, whatever the clocks' rounding. */
+const CLOCK_MARGIN_MS = 20;
 
 function as(tenant: string): Metadata {
   const metadata = new Metadata();
@@ -151,10 +161,14 @@ describe('client deadlines', () => {
     const late = submitRequest({ idempotencyKey: 'too-late' });
     const failure = await failureOf(
       unary<SubmitJobResponse>((callback) =>
-        client.submitJob(late, new Metadata(), { deadline: Date.now() + 100 }, callback),
+        client.submitJob(late, new Metadata(), { deadline: Date.now() + DEADLINE_MS }, callback),
       ),
     );
     expect(failure.code).toBe(status.DEADLINE_EXCEEDED);
+    // The server's deadline counts from when it received the call, after the
+    // client's: the gate opens once that one has passed too.
+    const serverDeadlinePassed = (await gate.arrived) + DEADLINE_MS + CLOCK_MARGIN_MS;
+    await delay(Math.max(0, serverDeadlinePassed - Date.now()));
     gate.open();
     // A later submit goes through the same gate after the late one resumed.
     await unary<SubmitJobResponse>((callback) => client.submitJob(submitRequest(), callback));
