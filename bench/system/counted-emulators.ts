@@ -3,8 +3,8 @@ import {
   type EmbeddedEmulators,
 } from '../../local/emulators/embedded-emulators.js';
 import type { ManagedProcess } from '../../local/process/managed-process.js';
+import { REPORT_PATH, type AwsProxyReport } from '../../local/aws-proxy/aws-proxy.js';
 import { diffCounts, type AwsCallCounts } from '../aws/aws-call-counts.js';
-import { COUNTS_PATH } from '../aws/counting-proxy.js';
 import { startBenchProcess } from './bench-process.js';
 
 /** The embedded emulators behind one counting proxy. */
@@ -21,7 +21,7 @@ export interface CountedEmulators {
 
 /**
  * Starts fauxqs and dynalite (each its own process) and a counting proxy in
- * front of them, so every AWS call a scenario makes — the front's, the
+ * front of them (local/aws-proxy with the bench's CallCountingObserver), so every AWS call a scenario makes — the front's, the
  * consumers', a baseline's — is counted on the emulators' side.
  *
  * @example
@@ -37,7 +37,7 @@ export async function startCountedEmulators(): Promise<CountedEmulators> {
   const emulators = await startEmbeddedEmulators();
   let proxy: ManagedProcess;
   try {
-    proxy = await startBenchProcess('counting-proxy', 'aws/counting-proxy-main.ts', {
+    proxy = await startBenchProcess('aws-proxy', 'aws/call-counting-proxy-main.ts', {
       BENCH_SQS_UPSTREAM: emulators.sqsEndpoint,
       BENCH_DYNAMO_UPSTREAM: emulators.dynamoEndpoint,
     });
@@ -47,8 +47,9 @@ export async function startCountedEmulators(): Promise<CountedEmulators> {
   }
   const endpoint = `http://127.0.0.1:${String(proxy.ready.port)}`;
   const counts = async (): Promise<AwsCallCounts> => {
-    const response = await fetch(`${endpoint}${COUNTS_PATH}`);
-    return (await response.json()) as AwsCallCounts;
+    const response = await fetch(`${endpoint}${REPORT_PATH}`);
+    const report = (await response.json()) as AwsProxyReport;
+    return report.observed as AwsCallCounts;
   };
   return {
     endpoint,

@@ -4,9 +4,10 @@ import { CHANNELS } from '../../core/channels/channels.js';
 import { ResourceExhaustedError, UnavailableError } from '../../core/errors/index.js';
 import { provisionResources } from '../../local/provision/provision-resources.js';
 import { startAwsTestBed, testSqsClient, type AwsTestBed } from '../testing/aws-test-bed.js';
-import { startSqsFaultProxy, type SqsFaultPlan } from '../testing/sqs-fault-proxy.js';
 import { SqsAutoBatcher, type SqsAutoBatcherOptions, type SqsBatchEntry } from './auto-batcher.js';
 import { MessageRejectedError } from './message-rejected-error.js';
+import type { AwsFaultPlan } from '../../local/aws-proxy/aws-faults.js';
+import { startAwsProxy } from '../../local/aws-proxy/aws-proxy.js';
 
 let bed: AwsTestBed;
 let emulators: AwsTestBed['emulators'];
@@ -139,11 +140,13 @@ describe('SqsAutoBatcher', () => {
   it('keeps the messages of one group in send order across batches', async () => {
     const queueUrl = await freshQueue();
     // The first batch is slow: a second batch of the group sent meanwhile would overtake it.
-    const proxy = await startSqsFaultProxy(emulators.sqsEndpoint, (action, index) =>
-      action === 'SendMessageBatch' && index === 0
-        ? { kind: 'forward', delayMs: 100 }
-        : { kind: 'forward' },
-    );
+    const proxy = await startAwsProxy({
+      sqs: emulators.sqsEndpoint,
+      plan: ({ action, index }) =>
+        action === 'SendMessageBatch' && index === 0
+          ? { kind: 'forward', delayMs: 100 }
+          : { kind: 'forward' },
+    });
     const { sqs } = countingClient(proxy.endpoint);
     const batcher = batcherFor(sqs, queueUrl, { lingerMs: 1, maxInFlightBatches: 8 });
     const others = Promise.all([100, 101].map((n) => batcher.send(entry(n))));
@@ -187,11 +190,11 @@ describe('SqsAutoBatcher', () => {
 
   it('retries a whole batch the queue answered with a server error', async () => {
     const queueUrl = await freshQueue();
-    const plan: SqsFaultPlan = (action, index) =>
+    const plan: AwsFaultPlan = ({ action, index }) =>
       action === 'SendMessageBatch' && index === 0
         ? { kind: 'fail', status: 500, errorType: 'InternalError' }
         : { kind: 'forward' };
-    const proxy = await startSqsFaultProxy(emulators.sqsEndpoint, plan);
+    const proxy = await startAwsProxy({ sqs: emulators.sqsEndpoint, plan });
     const { sqs } = countingClient(proxy.endpoint);
     const batcher = batcherFor(sqs, queueUrl, { lingerMs: 5 });
 
@@ -209,7 +212,7 @@ describe('SqsAutoBatcher', () => {
   it('retries an entry SQS failed without blaming the sender, and SQS deduplicates it', async () => {
     const queueUrl = await freshQueue();
     let hidden: Record<string, unknown> | undefined;
-    const plan: SqsFaultPlan = (action, index) => {
+    const plan: AwsFaultPlan = ({ action, index }) => {
       if (action !== 'SendMessageBatch' || index !== 0) return { kind: 'forward' };
       return {
         kind: 'rewrite',
@@ -224,7 +227,7 @@ describe('SqsAutoBatcher', () => {
         },
       };
     };
-    const proxy = await startSqsFaultProxy(emulators.sqsEndpoint, plan);
+    const proxy = await startAwsProxy({ sqs: emulators.sqsEndpoint, plan });
     const { sqs } = countingClient(proxy.endpoint);
     const batcher = batcherFor(sqs, queueUrl, { lingerMs: 5 });
 
@@ -240,11 +243,14 @@ describe('SqsAutoBatcher', () => {
 
   it('gives up with UnavailableError after its attempts are spent', async () => {
     const queueUrl = await freshQueue();
-    const proxy = await startSqsFaultProxy(emulators.sqsEndpoint, () => ({
-      kind: 'fail',
-      status: 503,
-      errorType: 'ServiceUnavailable',
-    }));
+    const proxy = await startAwsProxy({
+      sqs: emulators.sqsEndpoint,
+      plan: () => ({
+        kind: 'fail',
+        status: 503,
+        errorType: 'ServiceUnavailable',
+      }),
+    });
     const { sqs } = countingClient(proxy.endpoint);
     const batcher = batcherFor(sqs, queueUrl, {
       lingerMs: 1,

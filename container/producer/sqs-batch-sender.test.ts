@@ -1,11 +1,12 @@
 import { UnavailableError } from '../../core/errors/index.js';
 import { DependencyRejectedError } from '../errors/dependency-rejected-error.js';
 import { startAwsTestBed, testSqsClient, type AwsTestBed } from '../testing/aws-test-bed.js';
-import { startSqsFaultProxy, type SqsFaultPlan } from '../testing/sqs-fault-proxy.js';
 import { MessageRejectedError } from './message-rejected-error.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import { SqsBatchSender, type EntryOutcome } from './sqs-batch-sender.js';
 import type { PendingEntry, SentMessage } from './types.js';
+import type { AwsFaultDecision } from '../../local/aws-proxy/aws-faults.js';
+import { startAwsProxy } from '../../local/aws-proxy/aws-proxy.js';
 
 let bed: AwsTestBed;
 let jobCounter = 0;
@@ -51,12 +52,14 @@ function senderAt(endpoint: string, options: { queueUrl?: string; now?: () => nu
 
 /** Runs `check` against a sender behind a proxy that answers the first SendMessageBatch by `first`. */
 async function withFirstBatch(
-  first: ReturnType<SqsFaultPlan>,
+  first: AwsFaultDecision,
   check: (sender: SqsBatchSender) => Promise<void>,
 ): Promise<void> {
-  const proxy = await startSqsFaultProxy(bed.emulators.sqsEndpoint, (action, index) =>
-    action === 'SendMessageBatch' && index === 0 ? first : { kind: 'forward' },
-  );
+  const proxy = await startAwsProxy({
+    sqs: bed.emulators.sqsEndpoint,
+    plan: ({ action, index }) =>
+      action === 'SendMessageBatch' && index === 0 ? first : { kind: 'forward' },
+  });
   const { sender, sqs } = senderAt(proxy.endpoint);
   try {
     await check(sender);
@@ -161,11 +164,14 @@ describe('SqsBatchSender', () => {
 
   it('gives up with UnavailableError once an entry waited longer than the policy allows', async () => {
     const now = Date.now();
-    const proxy = await startSqsFaultProxy(bed.emulators.sqsEndpoint, () => ({
-      kind: 'fail',
-      status: 503,
-      errorType: 'ServiceUnavailable',
-    }));
+    const proxy = await startAwsProxy({
+      sqs: bed.emulators.sqsEndpoint,
+      plan: () => ({
+        kind: 'fail',
+        status: 503,
+        errorType: 'ServiceUnavailable',
+      }),
+    });
     const { sender, sqs } = senderAt(proxy.endpoint, { now: () => now });
     const outcomes = await sender.send([
       pendingEntry({ acceptedAt: now - RETRY.giveUpAfterMs }),

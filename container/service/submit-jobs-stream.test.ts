@@ -5,13 +5,13 @@ import type {
   SubmitJobsResponse,
 } from '../../proto/gen/ts/sluice/v1/job_service.js';
 import { testSqsClient } from '../testing/aws-test-bed.js';
-import { startSqsFaultProxy } from '../testing/sqs-fault-proxy.js';
 import {
   eventually,
   startFrontTestBed,
   submitRequest,
   type FrontTestBed,
 } from '../testing/front-test-bed.js';
+import { startAwsProxy } from '../../local/aws-proxy/aws-proxy.js';
 
 let bed: FrontTestBed;
 let client: JobServiceClient;
@@ -112,10 +112,13 @@ describe('SubmitJobs', () => {
     const stalled = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const proxy = await startSqsFaultProxy(bed.emulators.sqsEndpoint, () => ({
-      kind: 'forward',
-      until: stalled,
-    }));
+    const proxy = await startAwsProxy({
+      sqs: bed.emulators.sqsEndpoint,
+      plan: () => ({
+        kind: 'forward',
+        until: stalled,
+      }),
+    });
     const sqs = testSqsClient(proxy.endpoint);
     const { client: slow, front } = await bed.startFront({ sqs, streamMaxInFlight: 16 });
     const call = slow.submitJobs();

@@ -11,12 +11,6 @@ import { DEFAULT_SUBMIT_LIMITS } from '../../core/validation/limits.js';
 import { ChannelProducers } from '../producer/channel-producers.js';
 import { startAwsTestBed, testSqsClient, type AwsTestBed } from '../testing/aws-test-bed.js';
 import { submitRequest } from '../testing/front-test-bed.js';
-import { startSqsFaultProxy } from '../testing/sqs-fault-proxy.js';
-import {
-  AWS_ERRORS,
-  startAwsFaultProxy,
-  type AwsFaultProxy,
-} from '../../test/support/aws-fault-proxy.js';
 import { CallEndedError } from '../errors/call-ended-error.js';
 import { DependencyRejectedError } from '../errors/dependency-rejected-error.js';
 import { JobMayExistError } from '../errors/job-may-exist-error.js';
@@ -25,6 +19,8 @@ import {
   JobSubmitter,
   type JobSubmitterOptions,
 } from './job-submitter.js';
+import { AWS_ERRORS } from '../../local/aws-proxy/aws-faults.js';
+import { startAwsProxy, type AwsProxy } from '../../local/aws-proxy/aws-proxy.js';
 
 const TENANT = 'default';
 let bed: AwsTestBed;
@@ -185,11 +181,14 @@ describe('JobSubmitter', () => {
   });
 
   it('fails with an INTERNAL DependencyRejectedError, no retry advice, and writes no record when SQS refuses the message', async () => {
-    const proxy = await startSqsFaultProxy(bed.emulators.sqsEndpoint, () => ({
-      kind: 'fail',
-      status: 400,
-      errorType: 'AccessDenied',
-    }));
+    const proxy = await startAwsProxy({
+      sqs: bed.emulators.sqsEndpoint,
+      plan: () => ({
+        kind: 'fail',
+        status: 400,
+        errorType: 'AccessDenied',
+      }),
+    });
     const sqs = testSqsClient(proxy.endpoint, { maxAttempts: 1 });
     const failing = new ChannelProducers({ sqs, queues: bed.queues, tunables: { lingerMs: 1 } });
     const jobId = createJobIdGenerator()();
@@ -206,10 +205,13 @@ describe('JobSubmitter', () => {
 
   it('fails a submit without a key with JobMayExistError when the queue may have taken the message, and with UnavailableError when it has a key', async () => {
     // SQS handles every send, but the answer never arrives: the message is in the queue.
-    const proxy = await startSqsFaultProxy(bed.emulators.sqsEndpoint, () => ({
-      kind: 'drop',
-      when: 'after',
-    }));
+    const proxy = await startAwsProxy({
+      sqs: bed.emulators.sqsEndpoint,
+      plan: () => ({
+        kind: 'drop',
+        when: 'after',
+      }),
+    });
     const sqs = testSqsClient(proxy.endpoint, { maxAttempts: 1 });
     const unsure = new ChannelProducers({
       sqs,
@@ -236,17 +238,20 @@ describe('JobSubmitter', () => {
   });
 
   describe('when DynamoDB fails the record write after SQS accepted the message', () => {
-    let proxy: AwsFaultProxy;
+    let proxy: AwsProxy;
     let dynamodb: DynamoDBClient;
     let proxiedTable: JobsTable;
     /** PutItem calls to fail from now on (a negative count: all of them). */
     let failPuts = 0;
 
     beforeAll(async () => {
-      proxy = await startAwsFaultProxy({ dynamodb: bed.emulators.dynamoEndpoint }, ({ action }) => {
-        if (action !== 'PutItem' || failPuts === 0) return { kind: 'forward' };
-        failPuts -= 1;
-        return { kind: 'fail', ...AWS_ERRORS.dynamodb.serverError };
+      proxy = await startAwsProxy({
+        dynamodb: bed.emulators.dynamoEndpoint,
+        plan: ({ action }) => {
+          if (action !== 'PutItem' || failPuts === 0) return { kind: 'forward' };
+          failPuts -= 1;
+          return { kind: 'fail', ...AWS_ERRORS.dynamodb.serverError };
+        },
       });
       // One attempt per SDK call: the retries seen are the submitter's own.
       dynamodb = new DynamoDBClient({

@@ -1,11 +1,11 @@
 import type { EventSourceRunner } from '../../local/runner/start-event-source-runner.js';
 import { JobState } from '../../proto/gen/ts/sluice/v1/job_service.js';
-import type { AwsFaultPlan } from '../support/aws-fault-proxy.js';
 import { submitRequest } from '../support/grpc-test-client.js';
 import { OPEN_TENANT, readRecords } from '../support/job-records.js';
 import { lastSnapshots } from '../support/job-states.js';
 import { startLocalConsumers } from '../support/local-consumers.js';
 import { startProxiedTestSystem, type ProxiedTestSystem } from '../support/proxied-test-system.js';
+import type { AwsFaultPlan } from '../../local/aws-proxy/aws-faults.js';
 
 /**
  * How long the proxy holds each of the front's record writes: an ack sent

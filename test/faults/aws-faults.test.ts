@@ -6,15 +6,6 @@ import {
   startEmbeddedEmulators,
   type EmbeddedEmulators,
 } from '../../local/emulators/embedded-emulators.js';
-import {
-  AWS_ERRORS,
-  FORWARD_ALL,
-  startAwsFaultProxy,
-  type AwsCall,
-  type AwsFaultDecision,
-  type AwsFaultPlan,
-  type AwsFaultProxy,
-} from '../support/aws-fault-proxy.js';
 import { submitRequest } from '../support/grpc-test-client.js';
 import { OPEN_TENANT, readRecords } from '../support/job-records.js';
 import { drainQueue } from '../support/queue-drain.js';
@@ -30,6 +21,14 @@ import { defaultQueueUrl } from './support/default-queue.js';
 import { connectDirect } from './support/direct-aws.js';
 import { reportFaultCounts } from './support/fault-report.js';
 import { auditQueue } from './support/job-checks.js';
+import {
+  AWS_ERRORS,
+  FORWARD_ALL,
+  type AwsCall,
+  type AwsFaultDecision,
+  type AwsFaultPlan,
+} from '../../local/aws-proxy/aws-faults.js';
+import { startAwsProxy, type AwsProxy } from '../../local/aws-proxy/aws-proxy.js';
 
 const SEED = 20_240_601;
 /** The front gives up on SQS after 3 s and holds at most 64 unsent jobs: outages show quickly. */
@@ -53,7 +52,7 @@ const DEPENDENCY_CODES = new Set([status.OK, status.UNAVAILABLE, status.RESOURCE
 const SUBMIT_PATH_ACTIONS = new Set(['SendMessageBatch', 'GetItem', 'PutItem']);
 
 let emulators: EmbeddedEmulators;
-let proxy: AwsFaultProxy;
+let proxy: AwsProxy;
 let system: TestSystem;
 /** Clients straight to the emulators: the checks never go through the faults. */
 let direct: AwsClients;
@@ -61,10 +60,7 @@ let directTable: JobsTable;
 
 beforeAll(async () => {
   emulators = await startEmbeddedEmulators();
-  proxy = await startAwsFaultProxy({
-    sqs: emulators.sqsEndpoint,
-    dynamodb: emulators.dynamoEndpoint,
-  });
+  proxy = await startAwsProxy({ sqs: emulators.sqsEndpoint, dynamodb: emulators.dynamoEndpoint });
   system = await startTestSystem({
     awsEndpoint: proxy.endpoint,
     consumers: false,

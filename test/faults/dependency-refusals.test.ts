@@ -1,12 +1,12 @@
 import { status } from '@grpc/grpc-js';
 import { SluiceClient } from '../../client/index.js';
-import type { AwsFaultDecision, AwsFaultPlan } from '../support/aws-fault-proxy.js';
 import { clientFailure } from '../support/client-failure.js';
 import { failureOf, submitRequest } from '../support/grpc-test-client.js';
 import { countRecords } from '../support/job-records.js';
 import { startProxiedTestSystem, type ProxiedTestSystem } from '../support/proxied-test-system.js';
 import { queueDepth } from '../support/queue-depth.js';
 import { defaultQueueUrl } from './support/default-queue.js';
+import type { AwsFaultDecision, AwsFaultPlan } from '../../local/aws-proxy/aws-faults.js';
 
 /** A client fault as DynamoDB and SQS answer a request they refuse as malformed. */
 const CLIENT_FAULT = 400;

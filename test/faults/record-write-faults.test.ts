@@ -13,7 +13,6 @@ import {
 import { ErrorInfo, ResourceInfo } from '../../proto/gen/ts/google/rpc/error_details.js';
 import { Status } from '../../proto/gen/ts/google/rpc/status.js';
 import { JobState, type SubmitJobResponse } from '../../proto/gen/ts/sluice/v1/job_service.js';
-import { AWS_ERRORS, startAwsFaultProxy, type AwsFaultProxy } from '../support/aws-fault-proxy.js';
 import { SluiceClient } from '../../client/index.js';
 import { clientFailure } from '../support/client-failure.js';
 import { submitRequest } from '../support/grpc-test-client.js';
@@ -24,6 +23,8 @@ import { waitUntil } from '../support/wait-until.js';
 import { startTestSystem, type TestSystem } from '../support/test-runtime.js';
 import { defaultQueueUrl } from './support/default-queue.js';
 import { connectDirect } from './support/direct-aws.js';
+import { AWS_ERRORS } from '../../local/aws-proxy/aws-faults.js';
+import { startAwsProxy, type AwsProxy } from '../../local/aws-proxy/aws-proxy.js';
 
 /**
  * More failed PutItem calls than one SDK call's attempts (4): only the
@@ -34,7 +35,7 @@ const ERROR_INFO_TYPE_URL = 'type.googleapis.com/google.rpc.ErrorInfo';
 const RESOURCE_INFO_TYPE_URL = 'type.googleapis.com/google.rpc.ResourceInfo';
 
 let emulators: EmbeddedEmulators;
-let proxy: AwsFaultProxy;
+let proxy: AwsProxy;
 let system: TestSystem;
 /** Clients straight to the emulators: consumers and checks never go through the faults. */
 let direct: AwsClients;
@@ -47,15 +48,16 @@ let onCall: (action: string) => void = () => undefined;
 
 beforeAll(async () => {
   emulators = await startEmbeddedEmulators();
-  proxy = await startAwsFaultProxy(
-    { sqs: emulators.sqsEndpoint, dynamodb: emulators.dynamoEndpoint },
-    ({ action }) => {
+  proxy = await startAwsProxy({
+    sqs: emulators.sqsEndpoint,
+    dynamodb: emulators.dynamoEndpoint,
+    plan: ({ action }) => {
       onCall(action);
       if (action !== 'PutItem' || failPuts === 0) return { kind: 'forward' };
       failPuts -= 1;
       return { kind: 'fail', ...AWS_ERRORS.dynamodb.serverError };
     },
-  );
+  });
   system = await startTestSystem({ awsEndpoint: proxy.endpoint, consumers: false });
   ({ clients: direct, table: directTable } = connectDirect(emulators, system.runtime));
   recording = recordingProcessors();

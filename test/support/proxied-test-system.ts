@@ -9,14 +9,15 @@ import {
   startEmbeddedEmulators,
   type EmbeddedEmulators,
 } from '../../local/emulators/embedded-emulators.js';
-import { FORWARD_ALL, startAwsFaultProxy, type AwsFaultProxy } from './aws-fault-proxy.js';
 import { startTestSystem, type TestSystem } from './test-runtime.js';
+import { FORWARD_ALL } from '../../local/aws-proxy/aws-faults.js';
+import { startAwsProxy, type AwsProxy } from '../../local/aws-proxy/aws-proxy.js';
 
 /** A test system whose AWS calls pass through a fault proxy, and clients that bypass it. */
 export interface ProxiedTestSystem {
   readonly system: TestSystem;
   /** Between the system (front, consumers) and the emulators: `setPlan` to inject faults. */
-  readonly proxy: AwsFaultProxy;
+  readonly proxy: AwsProxy;
   /** Clients straight to the emulators: what a test checks with never goes through the faults. */
   readonly direct: AwsClients;
   /** The jobs table, read straight from the emulator. */
@@ -43,10 +44,11 @@ export async function startProxiedTestSystem(
   options: Partial<LocalRuntimeOptions> = {},
 ): Promise<ProxiedTestSystem> {
   const emulators = await startEmbeddedEmulators();
-  const proxy = await startAwsFaultProxy(
-    { sqs: emulators.sqsEndpoint, dynamodb: emulators.dynamoEndpoint },
-    FORWARD_ALL,
-  );
+  const proxy = await startAwsProxy({
+    sqs: emulators.sqsEndpoint,
+    dynamodb: emulators.dynamoEndpoint,
+    plan: FORWARD_ALL,
+  });
   let system: TestSystem;
   try {
     system = await startTestSystem({ ...options, awsEndpoint: proxy.endpoint });

@@ -60,7 +60,7 @@ function record(jobId: string): JobRecord {
   };
 }
 
-describe('counting proxy', () => {
+describe('CallCountingObserver on the AWS proxy', () => {
   it('counts a 10-entry SendMessageBatch as one billable request with ten entries', async () => {
     const { calls } = await countCalls(aws, () =>
       clients.sqs.send(
